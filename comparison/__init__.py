@@ -1,0 +1,12 @@
+"""nn-compare: Nielsen's network from scratch in NumPy and in PyTorch, measured side by side.
+
+Where things live:
+    data.py           MNIST / Fashion-MNIST: finding, verifying, loading
+    scratch/          the from-scratch NumPy network (after network.py / network2.py)
+    torch_net.py      the same network, written the PyTorch way
+    runners.py        one interface over both, for experiments and tests
+    training.py       a training run: config, batch order, history
+    experiments/      one module per question the site answers
+    store.py          results as JSON + CSV with provenance
+    figures.py        plots from stored results
+"""

@@ -1,0 +1,5 @@
+import sys
+
+from comparison.cli import main
+
+sys.exit(main())

@@ -1,0 +1,91 @@
+"""Adapters giving both implementations the same three verbs for training code to call.
+
+``train_epoch(batches)`` runs one pass over the given mini-batches (arrays of row indices into
+the training split), ``evaluate(split)`` returns (cost, accuracy) and ``parameters()`` returns
+``[(W, b), ...]`` as NumPy arrays in the book's shapes. Data is converted once, up front, into
+whatever layout each implementation prefers, so no conversion is timed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import torch
+
+from comparison import torch_net
+from comparison.data import Dataset
+from comparison.scratch import COSTS, Network
+from comparison.scratch.network import one_hot
+
+
+class ScratchRunner:
+    def __init__(self, config, data: Dataset, n_train: int) -> None:
+        self.config, self.n_train, self.device = config, n_train, "cpu"
+        dtype = np.dtype(config.dtype)
+        self.net = Network(config.sizes(), cost=COSTS[config.cost], init=config.init,
+                           seed=config.seed, dtype=dtype)
+        # Rows (n, 784) for gathering a batch; the network wants columns, so batches are
+        # transposed views (free) rather than copies.
+        self.splits = {name: (split.x.astype(dtype), split.y, one_hot(split.y, dtype=dtype))
+                       for name, split in _named_splits(data).items()}
+
+    def train_epoch(self, batches: Iterable[np.ndarray]) -> None:
+        x, _, y = self.splits["training"]
+        c = self.config
+        for index in batches:
+            self.net.update_mini_batch(x[index].T, y[:, index], c.eta, c.lmbda, self.n_train,
+                                       per_example=c.per_example)
+
+    def evaluate(self, split: str) -> tuple[float, float]:
+        x, labels, y = self.splits[split]
+        return self.net.total_cost(x.T, y, 0.0), self.net.accuracy(x.T, labels)
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return self.net.parameters()
+
+    def set_parameters(self, parameters) -> None:
+        self.net.set_parameters(parameters)
+
+
+class TorchRunner:
+    def __init__(self, config, data: Dataset, n_train: int) -> None:
+        device = torch_net.resolve_device(config.device)
+        dtype = getattr(torch, config.dtype)
+        torch.manual_seed(config.seed)
+        self.model = torch_net.Net(config.sizes()).to(device=device, dtype=dtype)
+        torch_net.init_weights(self.model, config.init)
+        self.cost = torch_net.COSTS[config.cost]
+        self.optimizer = torch_net.make_optimizer(self.model, config.eta, config.lmbda, n_train)
+        self.splits = {}
+        for name, split in _named_splits(data).items():
+            x = torch.as_tensor(split.x, dtype=dtype, device=device)
+            labels = torch.as_tensor(split.y, device=device)
+            self.splits[name] = (x, labels, torch.nn.functional.one_hot(labels, 10).to(dtype))
+        self.device = str(device)
+
+    def train_epoch(self, batches: Iterable[np.ndarray]) -> None:
+        x, _, target = self.splits["training"]
+        device = x.device
+        indices = (torch.from_numpy(index).to(device) for index in batches)
+        torch_net.train_epoch(self.model, self.optimizer, self.cost, x, target, indices)
+
+    def evaluate(self, split: str) -> tuple[float, float]:
+        x, labels, _ = self.splits[split]
+        return torch_net.evaluate(self.model, self.cost, x, labels)
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return torch_net.get_parameters(self.model)
+
+    def set_parameters(self, parameters) -> None:
+        torch_net.set_parameters(self.model, parameters)
+
+
+def _named_splits(data: Dataset) -> dict:
+    return {"training": data.train, "validation": data.validation, "test": data.test}
+
+
+def make_runner(config, data: Dataset, n_train: int | None = None) -> ScratchRunner | TorchRunner:
+    """The runner for ``config.impl`` over ``data``; ``n_train`` scales L2 (default: all)."""
+    runner_class = ScratchRunner if config.impl == "scratch" else TorchRunner
+    return runner_class(config, data, n_train or len(data.train))

@@ -1,0 +1,72 @@
+import json
+
+import numpy as np
+import pytest
+
+from comparison.cli import main
+from comparison.training import TrainConfig, TrainingDiverged, minibatches, train
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    (dict(eta=0), "eta must be > 0"),
+    (dict(batch_size=0), "batch size must be >= 1"),
+    (dict(hidden=(0,)), "hidden layer needs >= 1"),
+    (dict(impl="keras"), "unknown implementation 'keras'"),
+    (dict(impl="torch", per_example=True), "reference path only"),
+])
+def test_invalid_configs_are_rejected(changes, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**changes)
+
+
+def test_minibatches_cover_every_example_once():
+    batches = minibatches(23, 5, np.random.default_rng(0))
+    assert [len(b) for b in batches] == [5, 5, 5, 5, 3]
+    assert sorted(np.concatenate(batches)) == list(range(23))
+
+
+@pytest.mark.parametrize("impl", ["scratch", "torch"])
+def test_training_learns_the_tiny_dataset(tiny_data, impl):
+    config = TrainConfig(impl=impl, epochs=8, eta=3.0, device="cpu")
+    record = train(config, tiny_data, progress=False)
+    history = record["history"]
+    assert history["epoch"] == list(range(1, 9))
+    assert history["validation_accuracy"][-1] > 0.5  # chance is 0.1
+    assert record["best"]["test_accuracy"] == max(history["test_accuracy"])
+
+
+@pytest.mark.parametrize("impl", ["scratch", "torch"])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_stops_with_a_hint(tiny_data, impl):
+    # A decay factor 1 - eta * lmbda / n of about -1e306 overflows the weights within a step.
+    config = TrainConfig(impl=impl, epochs=3, eta=1e308, lmbda=1.0, device="cpu")
+    with pytest.raises(TrainingDiverged, match="smaller eta"):
+        train(config, tiny_data, progress=False)
+
+
+def test_cli_train_writes_a_run_record(tiny, tmp_path, capsys):
+    folder, _ = tiny
+    out = tmp_path / "run.json"
+    assert main(["train", "--impl", "torch", "--epochs", "2", "--data", str(folder),
+                 "--device", "cpu", "--out", str(out)]) == 0
+    record = json.loads(out.read_text())
+    assert len(record["history"]["test_accuracy"]) == 2
+    assert record["config"]["impl"] == "torch"
+    for key in ("commit", "date_utc", "numpy", "torch", "cpu", "torch_threads"):
+        assert key in record["provenance"]
+    assert "best test accuracy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["--eta", "-1"], ["--batch-size", "0"], ["--impl", "jax"],
+                                  ["--hidden", "0"]])
+def test_cli_usage_errors(args, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", *args])
+    assert exit_.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_cli_data_error_is_one_clear_message(tmp_path, capsys):
+    assert main(["train", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "no mnist files are there" in err and "Traceback" not in err
