@@ -52,15 +52,88 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="run record (JSON); default results/runs/...")
     p.set_defaults(handler=run_train)
 
-    from comparison.experiments.cli import add_commands
+    p = commands.add_parser("run", help="run experiments whose inputs changed")
+    add_run_arguments(p)
+    p.set_defaults(handler=run_experiments_command)
 
-    add_commands(commands)
+    p = commands.add_parser("figures", help="redraw every figure from stored results")
+    p.add_argument("--results", type=Path, help="results folder (default: ./results)")
+    p.set_defaults(handler=run_figures)
+
+    p = commands.add_parser("report", help="run experiments, then build (or serve) the site")
+    add_run_arguments(p)
+    p.add_argument("--serve", action="store_true", help="serve the site with live reload")
+    p.set_defaults(handler=run_report)
     return parser
 
 
 def add_data_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", metavar="DIR",
                         help="folder with the IDX files (default: $NN_COMPARE_DATA, then ./data)")
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    from comparison.experiments import EXPERIMENTS
+
+    parser.add_argument("--profile", choices=["quick", "full"], default="quick",
+                        help="quick: minutes, for CI and first runs; full: the published site")
+    parser.add_argument("--only", nargs="+", choices=list(EXPERIMENTS), metavar="NAME",
+                        help=f"run only these ({', '.join(EXPERIMENTS)})")
+    parser.add_argument("--force", action="store_true", help="re-run even if up to date")
+    parser.add_argument("--device", default="auto", help="cpu, cuda or auto")
+    parser.add_argument("--seed", type=int, default=0, help="first seed")
+    parser.add_argument("--results", type=Path, help="results folder (default: ./results)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_data_argument(parser)
+
+
+def run_experiments_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from comparison import store
+    from comparison.experiments import EXPERIMENTS
+    from comparison.experiments.context import Context
+    from comparison.experiments.runner import print_summary, run_experiments
+    from comparison.torch_net import resolve_device
+
+    try:
+        resolve_device(args.device)
+    except ValueError as error:
+        parser.error(str(error))
+    context = Context(data_dir=args.data, device=args.device, seed=args.seed,
+                      progress=not args.no_progress)
+    results = store.results_dir(args.results)
+    summary = run_experiments(args.only or list(EXPERIMENTS), args.profile, context, results,
+                              args.force)
+    print_summary(summary, results)
+    return 0
+
+
+def run_figures(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from comparison import store
+    from comparison.experiments import EXPERIMENTS
+    from comparison.figures import render
+
+    results = store.results_dir(args.results)
+    for name in EXPERIMENTS:
+        try:
+            record = store.load(name, results)
+        except store.StaleResult as error:
+            print(f"skipped: {error}")
+            continue
+        print(f"{name}: {', '.join(render(name, record, results / 'figures'))}")
+    return 0
+
+
+def run_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import os
+    import subprocess
+
+    from comparison import store
+
+    run_experiments_command(args, parser)
+    env = os.environ | {store.RESULTS_ENV_VAR: str(store.results_dir(args.results).resolve())}
+    command = ["serve"] if args.serve else ["build", "--strict"]
+    print(f"mkdocs {' '.join(command)}", flush=True)
+    return subprocess.run([sys.executable, "-m", "mkdocs", *command], env=env).returncode
 
 
 def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -129,16 +129,19 @@ def load_dataset(
 
 
 def locate(spec: DatasetSpec, data_dir: str | Path | None) -> Path | None:
-    """The folder holding ``spec``'s files (or the book's pickle), or None to download."""
-    explicit = data_dir if data_dir is not None else os.environ.get(ENV_VAR)
-    if explicit:
-        found = _search(spec, Path(explicit))
+    """The folder holding ``spec``'s files (or the book's pickle), or None to download.
+
+    An explicit ``data_dir`` must hold the files. The environment variable is searched first
+    but may point at a folder with only some datasets (e.g. MNIST but not Fashion-MNIST).
+    """
+    if data_dir is not None:
+        found = _search(spec, Path(data_dir))
         if found is None:
-            origin = "--data" if data_dir is not None else f"${ENV_VAR}"
-            raise DataError(f"{origin} points at {explicit}, but no {spec.name} files are there.\n"
+            raise DataError(f"--data points at {data_dir}, but no {spec.name} files are there.\n"
                             + how_to_get(spec))
         return found
-    for folder in (Path("data"), *map(Path, spec.extra_dirs)):
+    from_env = [Path(os.environ[ENV_VAR])] if os.environ.get(ENV_VAR) else []
+    for folder in (*from_env, Path("data"), *map(Path, spec.extra_dirs)):
         found = _search(spec, folder)
         if found is not None:
             return found

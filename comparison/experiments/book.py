@@ -1,0 +1,100 @@
+"""Does each implementation reproduce the book's published accuracies?
+
+Three runs from the book, trained with both implementations over several seeds:
+
+* ch. 1, 784-30-10, quadratic cost, eta 3.0, mini-batch 10, 30 epochs: 95.42% (test data);
+* ch. 1, 784-100-10, same settings: 96.59% (test data);
+* ch. 3, 784-100-10, cross-entropy, scaled init, L2 lmbda 5.0, eta 0.5: "about 98%"
+  (validation data).
+
+The book quotes the best epoch of the best of three runs, so that statistic is reported, beside
+the mean and the spread over seeds. The same settings also run on Fashion-MNIST when present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from comparison.data import SPECS, DataError, load_dataset, locate
+from comparison.experiments.context import Context, run_parallel
+from comparison.training import TrainConfig, train
+
+SETTINGS = {
+    "ch1-30": dict(hidden=(30,), cost="quadratic", eta=3.0, init="large", lmbda=0.0,
+                   book=0.9542, book_split="test"),
+    "ch1-100": dict(hidden=(100,), cost="quadratic", eta=3.0, init="large", lmbda=0.0,
+                    book=0.9659, book_split="test"),
+    "ch3-100": dict(hidden=(100,), cost="cross-entropy", eta=0.5, init="scaled", lmbda=5.0,
+                    book=0.98, book_split="validation"),
+}
+PROFILES = {"quick": dict(epochs=3, seeds=1), "full": dict(epochs=30, seeds=3)}
+
+
+def make_config(profile: str, context: Context) -> dict:
+    datasets = ["mnist"]
+    try:  # Fashion-MNIST is optional (never downloaded here): the site says if it is missing
+        if locate(SPECS["fashion-mnist"], context.data_dir) is not None:
+            datasets.append("fashion-mnist")
+    except DataError:
+        pass
+    return {"profile": profile, **PROFILES[profile], "settings": SETTINGS,
+            "datasets": datasets, "implementations": ["scratch", "torch"],
+            "base_seed": context.seed, "batch_size": 10, "dtype": "float64"}
+
+
+def run(config: dict, context: Context) -> dict:
+    jobs = [(dataset, setting, impl, config["base_seed"] + k)
+            for dataset in config["datasets"] for setting in config["settings"]
+            for impl in config["implementations"] for k in range(config["seeds"])]
+    args = [(context.data_dir, dataset, _train_config(config, setting, impl, seed))
+            for dataset, setting, impl, seed in jobs]
+    histories = run_parallel(_train_one, args, context, desc="book runs")
+    runs = [{"dataset": d, "setting": s, "impl": i, "seed": seed, "history": h}
+            for (d, s, i, seed), h in zip(jobs, histories)]
+    rows = summarise(runs, config)
+    return {"rows": rows, "runs": runs, "summary": _headline(rows)}
+
+
+def _train_config(config: dict, setting: str, impl: str, seed: int) -> TrainConfig:
+    fields = {k: v for k, v in config["settings"][setting].items() if not k.startswith("book")}
+    return TrainConfig(impl=impl, epochs=config["epochs"], batch_size=config["batch_size"],
+                       dtype=config["dtype"], seed=seed, device="cpu", **fields)
+
+
+def _train_one(data_dir, dataset: str, train_config: TrainConfig) -> dict:
+    data = load_dataset(dataset, data_dir)
+    return train(replace(train_config, dataset=dataset), data, progress=False)["history"]
+
+
+def summarise(runs: list[dict], config: dict) -> list[dict]:
+    """One row per (dataset, setting, implementation): the book's statistic and the spread."""
+    rows = []
+    for dataset in config["datasets"]:
+        for name, setting in config["settings"].items():
+            for impl in config["implementations"]:
+                chosen = [r for r in runs if (r["dataset"], r["setting"], r["impl"])
+                          == (dataset, name, impl)]
+                split = setting["book_split"]
+                best = np.array([max(r["history"][f"{split}_accuracy"]) for r in chosen])
+                final = np.array([r["history"][f"{split}_accuracy"][-1] for r in chosen])
+                book = setting["book"] if dataset == "mnist" else None
+                rows.append({
+                    "dataset": dataset, "setting": name, "impl": impl, "split": split,
+                    "seeds": len(chosen), "book": book,
+                    "best_of_seeds": float(best.max()), "mean_best": float(best.mean()),
+                    "min_best": float(best.min()), "max_best": float(best.max()),
+                    "mean_final": float(final.mean()),
+                    "gap_to_book_pp": None if book is None else 100 * (best.max() - book),
+                    "seconds_per_epoch": float(np.median(
+                        [np.median(r["history"]["seconds"]) for r in chosen])),
+                })
+    return rows
+
+
+def _headline(rows: list[dict]) -> dict:
+    """Numbers the site quotes in prose."""
+    mnist = [r for r in rows if r["dataset"] == "mnist"]
+    return {"largest_gap_pp": max(abs(r["gap_to_book_pp"]) for r in mnist),
+            "within_0_6_pp": all(abs(r["gap_to_book_pp"]) <= 0.6 for r in mnist)}

@@ -1,0 +1,56 @@
+"""Run experiments whose inputs changed, store their results, render their figures."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from comparison import store
+from comparison.experiments import EXPERIMENTS
+from comparison.experiments.context import Context
+from comparison.provenance import provenance
+
+
+def run_experiments(
+    names: list[str], profile: str, context: Context, results: Path, force: bool = False
+) -> list[dict]:
+    """Run each named experiment unless its stored result is current; return a summary."""
+    from comparison.figures import render
+
+    summary = []
+    for name in names:
+        module = EXPERIMENTS[name]
+        config = module.make_config(profile, context)
+        digest = store.inputs_hash(module.__file__, config)
+        if not force:
+            try:
+                store.load(name, results, digest)
+                summary.append({"experiment": name, "status": "up to date", "seconds": 0.0})
+                continue
+            except store.StaleResult:
+                pass
+        print(f"running {name} ({profile} profile)", flush=True)
+        start = time.perf_counter()
+        result = module.run(config, context)
+        seconds = time.perf_counter() - start
+        record = {"inputs_hash": digest, "profile": profile, "config": config,
+                  "provenance": provenance(profile=profile, seeds=_seeds(config),
+                                           wall_seconds=round(seconds, 1),
+                                           workers=context.workers),
+                  **result}
+        store.save(name, record, results)
+        render(name, record, results / "figures")
+        summary.append({"experiment": name, "status": "ran", "seconds": seconds})
+    return summary
+
+
+def _seeds(config: dict) -> list[int]:
+    base = config.get("base_seed", config.get("seed", 0))
+    return list(range(base, base + config.get("seeds", 1)))
+
+
+def print_summary(summary: list[dict], results: Path) -> None:
+    print(f"\n{'experiment':<12} {'status':<12} {'seconds':>8}")
+    for row in summary:
+        print(f"{row['experiment']:<12} {row['status']:<12} {row['seconds']:>8.1f}")
+    print(f"results in {results}/")

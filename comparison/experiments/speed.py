@@ -1,0 +1,276 @@
+"""How fast is each implementation, where, and why?
+
+Every *path* (a way of training) is timed on the same MNIST images and the same batch order:
+seconds for a fixed number of training examples, repeated, reported as the median with min and
+max, and converted to seconds per 50,000-example epoch and to achieved GFLOP/s. The machine's
+own matrix-multiply peak is measured in the same run, so "achieved" has a yardstick.
+
+Nothing else runs while this experiment times: no worker processes, no progress bars.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import ExitStack, contextmanager
+
+import numpy as np
+import torch
+from threadpoolctl import threadpool_limits
+from tqdm import tqdm
+
+from comparison.data import load_dataset
+from comparison.experiments.context import Context
+from comparison.runners import make_runner
+from comparison.training import TrainConfig, minibatches
+
+EPOCH = 50_000
+# name -> (implementation, dtype, per_example, compiled, device)
+PATHS = {
+    "book per-example (float64)": ("scratch", "float64", True, False, "cpu"),
+    "scratch float64": ("scratch", "float64", False, False, "cpu"),
+    "scratch float32": ("scratch", "float32", False, False, "cpu"),
+    "torch float64": ("torch", "float64", False, False, "cpu"),
+    "torch float32": ("torch", "float32", False, False, "cpu"),
+    "torch.compile float32": ("torch", "float32", False, True, "cpu"),
+    "torch CUDA float32": ("torch", "float32", False, False, "cuda"),
+}
+PROFILES = {
+    "quick": dict(batch_sizes=[10, 100, 1000], widths=[30, 300], repeats=3, examples=5_000,
+                  wide_examples=2_000, per_example_max_width=300, thread_batch_sizes=[10, 1000],
+                  compile_at=[(100, 30)], gemm_size=512, import_repeats=3),
+    "full": dict(batch_sizes=[10, 20, 50, 100, 200, 500, 1000, 2000],
+                 widths=[30, 100, 300, 1000, 3000], repeats=5, examples=EPOCH,
+                 wide_examples=10_000, per_example_max_width=300,
+                 thread_batch_sizes=[10, 100, 1000], compile_at="all", gemm_size=2048,
+                 import_repeats=5),
+}
+BATCH_SWEEP_WIDTH, WIDTH_SWEEP_BATCH = 30, 100
+
+
+def make_config(profile: str, context: Context) -> dict:
+    cuda = torch.cuda.is_available() and context.device != "cpu"
+    paths = [name for name, spec in PATHS.items() if spec[4] == "cpu" or cuda]
+    return {"profile": profile, **PROFILES[profile], "paths": paths, "seed": context.seed,
+            "gpu": torch.cuda.get_device_name(0) if cuda else None}
+
+
+def run(config: dict, context: Context) -> dict:
+    malloc = tame_malloc()
+    data = load_dataset("mnist", context.data_dir)
+    peak = {dtype: gemm_peak(dtype, config["gemm_size"]) for dtype in ("float32", "float64")}
+    with threadpool_limits(1), _torch_threads(1):
+        peak_1 = {dtype: gemm_peak(dtype, config["gemm_size"]) for dtype in ("float32", "float64")}
+    plan = _plan(config)
+    rows = []
+    for path, batch_size, width, threads, sweep in tqdm(plan, desc="timing", disable=not
+                                                        context.progress, unit="config"):
+        row = time_path(path, data, batch_size, width, threads, config)
+        gflops_peak = (peak if threads == "all" else peak_1)[PATHS[path][1]]
+        rows.append({"sweep": sweep, **row, "peak_gflops": gflops_peak,
+                     "fraction_of_peak": row.get("gflops", 0) / gflops_peak})
+    return {
+        "rows": rows,
+        "gemm_peak_gflops": {"all_threads": peak, "one_thread": peak_1},
+        "crossovers": crossovers(rows),
+        "imports": import_times(config["import_repeats"]),
+        "memory": {impl: peak_memory_mb(impl) for impl in ("scratch", "torch")},
+        "malloc": malloc,
+        "timing": "median of repeats; each repeat trains a fixed number of examples",
+    }
+
+
+def _plan(config: dict) -> list[tuple]:
+    """Every (path, batch size, width, threads, sweep) to time."""
+    plan = []
+    for path in config["paths"]:
+        compiled, cuda = PATHS[path][3], PATHS[path][4] == "cuda"
+        for b in config["batch_sizes"]:
+            if not compiled or config["compile_at"] == "all" or (b, 30) in config["compile_at"]:
+                plan.append((path, b, BATCH_SWEEP_WIDTH, "all", "batch"))
+            if b in config["thread_batch_sizes"] and not compiled and not cuda:
+                plan.append((path, b, BATCH_SWEEP_WIDTH, 1, "threads"))
+        for w in config["widths"]:
+            if PATHS[path][2] and w > config["per_example_max_width"]:
+                continue  # the per-example loop at this width would take minutes per repeat
+            if not compiled or config["compile_at"] == "all" or (100, w) in config["compile_at"]:
+                plan.append((path, WIDTH_SWEEP_BATCH, w, "all", "width"))
+    return plan
+
+
+def time_path(path: str, data, batch_size: int, width: int, threads, config: dict) -> dict:
+    """Median seconds to train ``examples`` examples with one path, after one warm-up batch."""
+    impl, dtype, per_example, compiled, device = PATHS[path]
+    examples = config["examples"] if width <= 100 else config["wide_examples"]
+    train_config = TrainConfig(impl=impl, dtype=dtype, per_example=per_example, device=device,
+                               hidden=(width,), batch_size=batch_size, seed=config["seed"])
+    row = {"path": path, "batch_size": batch_size, "width": width, "threads": threads}
+    with ExitStack() as limits:
+        if threads == 1:
+            limits.enter_context(threadpool_limits(1))
+            limits.enter_context(_torch_threads(1))
+        runner = make_runner(train_config, data, EPOCH)
+        batches = _batches(len(data.train), batch_size, examples, config["seed"])
+        try:
+            if compiled:
+                torch._dynamo.reset()  # so that every compile time is a cold compile
+                runner.model = torch.compile(runner.model)
+            row["first_batch_seconds"] = _timed(runner, batches[:1], device)
+        except Exception as error:  # torch.compile needs a C++ toolchain; say why it failed
+            return row | {"status": f"failed: {type(error).__name__}: {error}"[:300]}
+        seconds = [_timed(runner, batches, device) for _ in range(config["repeats"])]
+    n = len(batches) * batch_size
+    median = statistics.median(seconds)
+    return row | {
+        "status": "ok", "examples": n, "repeats": len(seconds),
+        "median_s": median, "min_s": min(seconds), "max_s": max(seconds),
+        "seconds_per_epoch": median * EPOCH / n, "examples_per_s": n / median,
+        "gflops": train_flops_per_example(train_config.sizes()) * n / median / 1e9,
+    }
+
+
+def _batches(n: int, batch_size: int, examples: int, seed: int) -> list[np.ndarray]:
+    """Full mini-batches covering ``examples`` examples, reshuffling when the data runs out."""
+    rng, batches = np.random.default_rng(seed), []
+    while len(batches) * batch_size < examples:
+        batches += [b for b in minibatches(n, batch_size, rng) if len(b) == batch_size]
+    return batches[: max(1, examples // batch_size)]
+
+
+def _timed(runner, batches, device: str) -> float:
+    start = time.perf_counter()
+    runner.train_epoch(batches)
+    if device == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
+def train_flops_per_example(sizes: list[int]) -> int:
+    """Multiply-adds (x2) of one training step per example.
+
+    Forward: 2 n_in n_out per layer. Backward: the weight gradient, 2 n_in n_out per layer,
+    and the error passed down, 2 n_in n_out per layer except the first: nobody needs the
+    gradient with respect to the input pixels. Element-wise work is not counted.
+    """
+    layers = [a * b for a, b in zip(sizes[:-1], sizes[1:])]
+    return 2 * sum(layers) + 2 * sum(layers) + 2 * sum(layers[1:])
+
+
+def gemm_peak(dtype: str, n: int, repeats: int = 5) -> float:
+    """Best GFLOP/s of an n x n matrix product, NumPy or PyTorch, whichever is faster."""
+    a = np.random.default_rng(0).random((n, n)).astype(dtype)
+    t = torch.from_numpy(a)
+    best = 0.0
+    for multiply in (lambda: a @ a, lambda: t @ t):
+        multiply()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            multiply()
+            times.append(time.perf_counter() - start)
+        best = max(best, 2 * n**3 / statistics.median(times) / 1e9)
+    return best
+
+
+def crossovers(rows: list[dict]) -> dict:
+    """For each sweep and dtype: the points where PyTorch is faster than the scratch code."""
+    found = {}
+    for sweep, key in (("batch", "batch_size"), ("width", "width")):
+        for dtype in ("float32", "float64"):
+            speed = {(r["path"], r[key]): r["examples_per_s"] for r in rows
+                     if r["sweep"] == sweep and r["status"] == "ok"}
+            points = sorted({k for _, k in speed})
+            faster = [k for k in points if speed.get((f"torch {dtype}", k), 0)
+                      > speed.get((f"scratch {dtype}", k), float("inf"))]
+            # the first point from which PyTorch stays ahead at every larger point
+            stays = next((k for k in points if all(p in faster for p in points if p >= k)), None)
+            found[f"{sweep}_{dtype}"] = {"torch_faster_at": faster, "torch_ahead_from": stays,
+                                         "points": points}
+    return found
+
+
+def import_times(repeats: int) -> dict:
+    """Median seconds for a fresh interpreter to import each implementation."""
+    modules = {"scratch": "comparison.scratch", "torch": "torch"}
+    code = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
+    return {impl: statistics.median(float(_python(code.format(module))) for _ in range(repeats))
+            for impl, module in modules.items()}
+
+
+# Trains 784-30-10 for 10,000 random examples in a fresh process that imports only the
+# implementation itself, then prints peak RSS (MB) after the imports and after training.
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and exec.
+_HWM = """
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+"""
+_MEMORY_PROBES = {
+    "scratch": """
+import numpy as np
+from comparison.scratch.network import Network, one_hot
+start = hwm()
+rng = np.random.default_rng(0)
+x, y = rng.random((784, 10_000)), one_hot(rng.integers(0, 10, 10_000))
+net = Network([784, 30, 10])
+for k in range(0, 10_000, 10):
+    net.update_mini_batch(x[:, k:k + 10], y[:, k:k + 10], 3.0)
+""",
+    "torch": """
+import torch
+from comparison import torch_net
+start = hwm()
+x, labels = torch.rand(10_000, 784, dtype=torch.float64), torch.randint(0, 10, (10_000,))
+target = torch.nn.functional.one_hot(labels, 10).double()
+model = torch_net.Net([784, 30, 10]).double()
+optimizer = torch_net.make_optimizer(model, 3.0, 0.0, 10_000)
+batches = torch.arange(10_000).split(10)
+torch_net.train_epoch(model, optimizer, torch_net.quadratic_cost, x, target, batches)
+""",
+}
+
+
+def peak_memory_mb(impl: str) -> dict:
+    """Peak resident memory of a fresh process: after importing, and after training."""
+    code = _HWM + _MEMORY_PROBES[impl] + "print(start, hwm())"
+    after_import, after_training = map(float, _python(code).split())
+    return {"after_import_mb": after_import, "peak_mb": after_training,
+            "training_mb": after_training - after_import}
+
+
+def _python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    return result.stdout.strip().splitlines()[-1]
+
+
+def tame_malloc() -> str:
+    """Stop glibc from returning large freed blocks to the OS after every step.
+
+    By default glibc serves blocks above a moving threshold with mmap and gives them back on
+    free, so an implementation that allocates a fresh (batch x width) array every step pays
+    for page faults each time: NumPy's curve turns jagged, 2-2.5x slower at some batch sizes.
+    Raising both thresholds applies to every path in this process alike.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return "not glibc: allocator left as is"
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    ok = libc.mallopt(m_trim_threshold, 1 << 30) and libc.mallopt(m_mmap_threshold, 32 << 20)
+    return ("glibc mallopt: M_TRIM_THRESHOLD=1 GiB, M_MMAP_THRESHOLD=32 MiB, for all paths"
+            if ok else "glibc mallopt refused: allocator left as is")
+
+
+@contextmanager
+def _torch_threads(n: int):
+    saved = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
