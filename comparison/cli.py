@@ -75,8 +75,8 @@ def add_data_argument(parser: argparse.ArgumentParser) -> None:
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     from comparison.experiments import EXPERIMENTS
 
-    parser.add_argument("--profile", choices=["quick", "full"], default="quick",
-                        help="quick: minutes, for CI and first runs; full: the published site")
+    parser.add_argument("--profile", choices=["smoke", "quick", "full"], default="quick",
+                        help="smoke: seconds (tests); quick: minutes (CI); full: the site")
     parser.add_argument("--only", nargs="+", choices=list(EXPERIMENTS), metavar="NAME",
                         help=f"run only these ({', '.join(EXPERIMENTS)})")
     parser.add_argument("--force", action="store_true", help="re-run even if up to date")

@@ -137,7 +137,8 @@ def locate(spec: DatasetSpec, data_dir: str | Path | None) -> Path | None:
     if data_dir is not None:
         found = _search(spec, Path(data_dir))
         if found is None:
-            raise DataError(f"--data points at {data_dir}, but no {spec.name} files are there.\n"
+            raise DataError(f"--data points at {data_dir}, but no {spec.name} files are there "
+                            "(files of that name failing the checksum are ignored).\n"
                             + how_to_get(spec))
         return found
     from_env = [Path(os.environ[ENV_VAR])] if os.environ.get(ENV_VAR) else []
@@ -149,13 +150,25 @@ def locate(spec: DatasetSpec, data_dir: str | Path | None) -> Path | None:
 
 
 def _search(spec: DatasetSpec, root: Path) -> Path | None:
-    for folder in (root, root / spec.name):
-        if all(_find_file(folder, name) for name in spec.sha256):
+    for folder in (root / spec.name, root):
+        if all(_find_file(folder, name) for name in spec.sha256) and _fingerprint(spec, folder):
             return folder
         pickled = folder / "mnist.pkl.gz"
         if spec.pickle_md5 and pickled.is_file():
             return pickled
     return None
+
+
+def _fingerprint(spec: DatasetSpec, folder: Path) -> bool:
+    """Whether the folder holds *this* dataset: MNIST and Fashion-MNIST share file names.
+
+    The small training-label file decides (the others are checked in full when loaded).
+    """
+    labels = _find_file(folder, TRAIN_LABELS)
+    try:
+        return hashlib.sha256(_read_bytes(labels)).hexdigest() == spec.sha256[TRAIN_LABELS]
+    except DataError:
+        return False
 
 
 def _find_file(folder: Path, name: str) -> Path | None:

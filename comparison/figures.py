@@ -23,12 +23,13 @@ THEMES = {
 }
 # One colour per implementation (and per path), the same on every figure.
 COLOURS = {
-    "scratch": "#1f77b4", "torch": "#e4572e",
+    "scratch": "#1f77b4", "torch": "#e4572e", "torch-paired": "#2a9d8f",
     "book per-example (float64)": "#7f7f7f", "scratch float64": "#1f77b4",
     "scratch float32": "#6baed6", "torch float64": "#e4572e", "torch float32": "#f4a261",
     "torch.compile float32": "#9b5de5", "torch CUDA float32": "#2a9d8f",
 }
-LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch"}
+LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
+          "torch-paired": "PyTorch, scratch's initial weights"}
 
 
 def render(name: str, record: dict, folder: Path) -> list[str]:
@@ -61,10 +62,10 @@ def book_curves(record: dict) -> Iterator[tuple[str, plt.Figure]]:
         for setting, spec in config["settings"].items():
             split = spec["book_split"]
             figure, ax = plt.subplots(figsize=(6.4, 3.6))
-            for impl in config["implementations"]:
-                curves = np.array([r["history"][f"{split}_accuracy"] for r in record["runs"]
-                                   if (r["dataset"], r["setting"], r["impl"])
-                                   == (dataset, setting, impl)]) * 100
+            runs = [r for r in record["runs"] if (r["dataset"], r["setting"]) == (dataset, setting)]
+            for impl in dict.fromkeys(r["impl"] for r in runs):
+                curves = np.array([r["history"][f"{split}_accuracy"] for r in runs
+                                   if r["impl"] == impl]) * 100
                 epochs = np.arange(1, curves.shape[1] + 1)
                 ax.plot(epochs, curves.mean(axis=0), color=COLOURS[impl],
                         label=f"{LABELS[impl]} (mean of {len(curves)})")
@@ -91,7 +92,8 @@ def speed_sweep(record: dict, sweep: str, key: str, label: str, value: str, ylab
         scale = np.array([r["median_s"] for r in rows])
         low = y * scale / np.array([r["max_s"] for r in rows])
         high = y * scale / np.array([r["min_s"] for r in rows])
-        ax.errorbar(x, y, yerr=[y - low, high - y], marker="o", markersize=3, capsize=2,
+        # clip: with one repeat the bounds equal y up to rounding, which may go negative
+        ax.errorbar(x, y, yerr=np.clip([y - low, high - y], 0, None), marker="o", markersize=3, capsize=2,
                     color=COLOURS.get(path), label=path)
     ax.set(xscale="log", yscale="log", xlabel=label, ylabel=ylabel)
     ax.legend(fontsize=8)

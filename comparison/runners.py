@@ -88,4 +88,8 @@ def _named_splits(data: Dataset) -> dict:
 def make_runner(config, data: Dataset, n_train: int | None = None) -> ScratchRunner | TorchRunner:
     """The runner for ``config.impl`` over ``data``; ``n_train`` scales L2 (default: all)."""
     runner_class = ScratchRunner if config.impl == "scratch" else TorchRunner
-    return runner_class(config, data, n_train or len(data.train))
+    runner = runner_class(config, data, n_train or len(data.train))
+    if config.init_from == "scratch" and config.impl != "scratch":
+        twin = Network(config.sizes(), init=config.init, seed=config.seed)
+        runner.set_parameters(twin.parameters())
+    return runner

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from tqdm import tqdm
@@ -43,7 +43,9 @@ class TrainConfig:
     train_size: int | None = None  # use only the first n training images
     monitor_training: bool = False  # also measure cost/accuracy on the training data
     per_example: bool = False  # scratch only: the book's one-example-at-a-time backprop
-    extra: dict = field(default_factory=dict)
+    # torch only: "scratch" starts from the scratch network's initial weights for this seed,
+    # a paired control that separates the implementation from the luck of the draw.
+    init_from: str = "own"
 
     def __post_init__(self) -> None:
         checks = [
@@ -61,6 +63,7 @@ class TrainConfig:
             (self.train_size is None or self.train_size >= 1, "train size must be >= 1"),
             (not self.per_example or self.impl == "scratch",
              "--per-example is the scratch implementation's reference path only"),
+            (self.init_from in ("own", "scratch"), f"unknown init_from {self.init_from!r}"),
         ]
         for ok, message in checks:
             if not ok:

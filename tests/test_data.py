@@ -178,3 +178,12 @@ def test_pickle_that_would_run_code_is_refused_even_with_matching_checksum(tmp_p
     with pytest.raises(DataError, match="refusing to unpickle builtins.print"):
         load_dataset("mnist", tmp_path, spec=tiny_spec(make_arrays(), pickle_md5=md5))
     assert "ran code" not in capsys.readouterr().out
+
+
+def test_another_datasets_files_with_the_same_names_are_not_taken(tmp_path):
+    """Fashion-MNIST uses MNIST's file names; the label checksum tells them apart."""
+    mnist = write_dataset(tmp_path, make_arrays(seed=0))
+    other = tiny_spec(make_arrays(seed=1), name="fashion-mnist")
+    assert data.locate(mnist, tmp_path) == tmp_path
+    with pytest.raises(DataError, match="no fashion-mnist files are there"):
+        data.locate(other, tmp_path)

@@ -13,8 +13,9 @@ import torch
 
 from comparison import torch_net
 from comparison.data import Dataset, Split
+from comparison.experiments.equivalence import max_difference, train_pair
 from comparison.runners import make_runner
-from comparison.training import TrainConfig, minibatches
+from comparison.training import TrainConfig
 
 N_EXAMPLES, EPOCHS, TOLERANCE = 1000, 2, 1e-9
 
@@ -32,20 +33,7 @@ def digits() -> Dataset:
 
 
 def train_both(config: TrainConfig, data: Dataset) -> tuple[list, list]:
-    """Train scratch and torch from scratch's initial parameters on one batch order."""
-    scratch = make_runner(replace(config, impl="scratch"), data)
-    torch_runner = make_runner(replace(config, impl="torch"), data)
-    torch_runner.set_parameters(scratch.parameters())
-    rng = np.random.default_rng(config.seed)
-    for _ in range(EPOCHS):
-        batches = minibatches(len(data.train), config.batch_size, rng)
-        scratch.train_epoch(batches)
-        torch_runner.train_epoch(batches)
-    return scratch.parameters(), torch_runner.parameters()
-
-
-def max_difference(a: list, b: list) -> float:
-    return max(float(np.max(np.abs(x - y))) for pa, pb in zip(a, b) for x, y in zip(pa, pb))
+    return train_pair(config, data, EPOCHS)
 
 
 SETTINGS = [
@@ -93,6 +81,15 @@ def test_a_planted_bug_in_the_update_is_caught(digits, monkeypatch, bug):
     config = TrainConfig(device="cpu", **setting)
     scratch, torch_params = train_both(config, digits)
     assert max_difference(scratch, torch_params) > 1e3 * TOLERANCE
+
+
+def test_paired_runner_starts_from_the_scratch_networks_weights(digits):
+    config = TrainConfig(impl="torch", init_from="scratch", device="cpu")
+    paired = make_runner(config, digits).parameters()
+    own = make_runner(replace(config, init_from="own"), digits).parameters()
+    scratch = make_runner(replace(config, impl="scratch"), digits).parameters()
+    assert max_difference(paired, scratch) == 0
+    assert max_difference(own, scratch) > 0.1
 
 
 def test_save_and_load_round_trip(digits, tmp_path):

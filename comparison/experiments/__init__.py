@@ -1,6 +1,6 @@
 """One module per question the site answers. Each has ``make_config(profile, context)`` and
 ``run(config, context) -> dict`` (with ``rows`` for the CSV); ``runner.py`` stores the result."""
 
-from comparison.experiments import book, speed
+from comparison.experiments import book, code, equivalence, speed
 
-EXPERIMENTS = {"book": book, "speed": speed}
+EXPERIMENTS = {"book": book, "speed": speed, "code": code, "equivalence": equivalence}

@@ -39,7 +39,8 @@ def run_parallel(function: Callable, jobs: Sequence[tuple], context: Context, de
         return results
     spawn = multiprocessing.get_context("spawn")
     # Workers start on the first submit, so the variables must still be set then.
-    with _single_threaded_children(), ProcessPoolExecutor(context.workers, mp_context=spawn) as pool:
+    with _single_threaded_children(), \
+            ProcessPoolExecutor(context.workers, mp_context=spawn) as pool:
         futures = [pool.submit(function, *job) for job in jobs]
         for future in futures:
             future.add_done_callback(lambda _: bar.update())

@@ -39,6 +39,9 @@ PATHS = {
     "torch CUDA float32": ("torch", "float32", False, False, "cuda"),
 }
 PROFILES = {
+    "smoke": dict(batch_sizes=[10, 100], widths=[30], repeats=1, examples=200,
+                  wide_examples=200, per_example_max_width=30, thread_batch_sizes=[10],
+                  compile_at=[], gemm_size=128, import_repeats=1),
     "quick": dict(batch_sizes=[10, 100, 1000], widths=[30, 300], repeats=3, examples=5_000,
                   wide_examples=2_000, per_example_max_width=300, thread_batch_sizes=[10, 1000],
                   compile_at=[(100, 30)], gemm_size=512, import_repeats=3),

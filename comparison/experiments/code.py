@@ -1,0 +1,100 @@
+"""How much code does each implementation need, and for what?
+
+Lines are counted from the source itself with ``ast``: logical lines inside each function,
+without blank lines, comments or docstrings. Each function is assigned a *role* (forward pass,
+cost, gradients, update, training loop), so the two implementations are compared job by job.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+from comparison.experiments.context import Context
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+# role -> (scratch functions, torch functions) as "file::Qualified.name"
+ROLES = {
+    "model and forward pass": (
+        ["scratch/network.py::Network.__init__", "scratch/network.py::Network.feedforward",
+         "scratch/activations.py::sigmoid"],
+        ["torch_net.py::Net.__init__", "torch_net.py::Net.forward", "torch_net.py::init_weights"]),
+    "cost functions": (
+        ["scratch/costs.py::QuadraticCost.fn", "scratch/costs.py::CrossEntropyCost.fn"],
+        ["torch_net.py::quadratic_cost", "torch_net.py::cross_entropy_cost"]),
+    "gradients (backpropagation)": (
+        ["scratch/costs.py::QuadraticCost.delta", "scratch/costs.py::CrossEntropyCost.delta",
+         "scratch/activations.py::sigmoid_prime", "scratch/network.py::Network.backprop"],
+        []),
+    "parameter update (SGD with L2)": (
+        ["scratch/network.py::Network.update_mini_batch"],
+        ["torch_net.py::make_optimizer"]),
+    "training loop over mini-batches": (
+        ["runners.py::ScratchRunner.train_epoch"],
+        ["torch_net.py::train_epoch", "runners.py::TorchRunner.train_epoch"]),
+}
+DERIVATIVE_ROLE = "gradients (backpropagation)"
+
+
+def make_config(profile: str, context: Context) -> dict:
+    # The sources are part of the config, so any edit to them makes the result stale.
+    sources = {name: (PACKAGE / name).read_text() for name in _files()}
+    return {"profile": profile, "roles": ROLES, "sources": sources}
+
+
+def run(config: dict, context: Context) -> dict:
+    rows = []
+    for role, (scratch, torch) in config["roles"].items():
+        rows.append({"role": role,
+                     "scratch_lines": sum(logical_lines(*ref.split("::")) for ref in scratch),
+                     "torch_lines": sum(logical_lines(*ref.split("::")) for ref in torch),
+                     "scratch_functions": len(scratch), "torch_functions": len(torch)})
+    totals = {impl: sum(r[f"{impl}_lines"] for r in rows) for impl in ("scratch", "torch")}
+    derivative = next(r for r in rows if r["role"] == DERIVATIVE_ROLE)
+    return {"rows": rows, "totals": totals,
+            "hand_written_derivative_lines": {"scratch": derivative["scratch_lines"],
+                                              "torch": derivative["torch_lines"]},
+            "ratio": totals["scratch"] / totals["torch"]}
+
+
+def logical_lines(file: str, qualified_name: str) -> int:
+    """Lines of code in one function: no blanks, comments or docstring."""
+    node = find(file, qualified_name)
+    source = (PACKAGE / file).read_text()
+    lines = set(range(node.lineno, node.end_lineno + 1))
+    docstring = node.body[0]
+    if isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant):
+        lines -= set(range(docstring.lineno, docstring.end_lineno + 1))
+    code_lines = {t.start[0] for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                  if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE,
+                                    tokenize.INDENT, tokenize.DEDENT)}
+    return len(lines & code_lines)
+
+
+def find(file: str, qualified_name: str) -> ast.FunctionDef | ast.ClassDef:
+    """The definition of ``Class.method`` or ``function`` in a package file."""
+    scope = ast.parse((PACKAGE / file).read_text())
+    for part in qualified_name.split("."):
+        scope = next((n for n in scope.body if isinstance(n, ast.FunctionDef | ast.ClassDef)
+                      and n.name == part), None)
+        if scope is None:
+            raise KeyError(f"{qualified_name} not found in comparison/{file}")
+    return scope
+
+
+def source_of(file: str, qualified_name: str) -> str:
+    """The source text of a definition, for showing code on the site."""
+    node = find(file, qualified_name)
+    lines = (PACKAGE / file).read_text().splitlines()
+    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    text = lines[start - 1 : node.end_lineno]
+    indent = len(text[0]) - len(text[0].lstrip())
+    return "\n".join(line[indent:] for line in text)
+
+
+def _files() -> list[str]:
+    return sorted({ref.split("::")[0] for pair in ROLES.values() for side in pair
+                   for ref in side})

@@ -1,0 +1,212 @@
+"""Markdown tables and quotable numbers, made from stored results only.
+
+The site's hook calls these; pages name them in placeholders such as
+``<!-- result:table book.summary -->`` or ``<!-- result:value speed.scratch32_b10_epoch_s -->``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+EPOCH_EXAMPLES = 50_000
+IMPL_NAMES = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
+              "torch-paired": "PyTorch from scratch's initial weights"}
+
+
+def markdown_table(header: list[str], rows: list[list], align: str = "") -> str:
+    align = align or "l" + "r" * (len(header) - 1)
+    rule = ["---:" if a == "r" else ":---" for a in align]
+    lines = [header, rule, *[[str(cell) for cell in row] for row in rows]]
+    return "\n".join("| " + " | ".join(line) + " |" for line in lines)
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.2f}%"
+
+
+def book_settings(record: dict) -> str:
+    """The book's runs as configured (the book's figures are inputs of the experiment)."""
+    config = record["config"]
+    rows = [[name, "-".join(map(str, [784, *s["hidden"], 10])), s["cost"],
+             "N(0, 1)" if s["init"] == "large" else "N(0, 1/n_in)", s["eta"], s["lmbda"],
+             config["batch_size"], f"{pct(s['book'])} ({s['book_split']})"]
+            for name, s in config["settings"].items()]
+    return markdown_table(["run", "network", "cost", "initial weights", "eta", "L2 lmbda",
+                           "mini-batch", "book"], rows, "llllrrrr")
+
+
+def book_summary(record: dict) -> str:
+    seeds = record["config"]["seeds"]
+    rows = [[r["dataset"], r["setting"], IMPL_NAMES[r["impl"]], r["split"], pct(r["book"]),
+             pct(r["best_of_3"]),
+             "—" if r["gap_to_book_pp"] is None else f"{r['gap_to_book_pp']:+.2f}",
+             f"{pct(r['mean_best'])} ({pct(r['min_best'])}–{pct(r['max_best'])})",
+             f"{r['stalled']} of {r['seeds']}", f"{r['seconds_per_epoch']:.2f}"]
+            for r in record["rows"]]
+    return markdown_table(["dataset", "run", "implementation", "split", "book",
+                           "best of first 3 seeds (book's statistic)", "gap to book (pp)",
+                           f"mean best of {seeds} (min–max)", "stalled runs", "s/epoch"],
+                          rows, "lllllrrrrr")
+
+
+def speed_sweep(record: dict, sweep: str, key: str) -> str:
+    rows = []
+    for r in record["rows"]:
+        if r["sweep"] != sweep:
+            continue
+        if r["status"] != "ok":
+            rows.append([r["path"], r[key], r["status"], "", "", ""])
+            continue
+        per_epoch = r["seconds_per_epoch"] / r["median_s"]  # seconds measured -> per epoch
+        rows.append([r["path"], r[key],
+                     f"{r['seconds_per_epoch']:.3f} ({r['min_s'] * per_epoch:.3f}–"
+                     f"{r['max_s'] * per_epoch:.3f})",
+                     f"{r['examples_per_s']:,.0f}", f"{r['gflops']:.1f}",
+                     f"{100 * r['fraction_of_peak']:.1f}%"])
+    label = "mini-batch" if key == "batch_size" else "hidden neurons"
+    return markdown_table(["path", label, "s per 50k epoch: median (min–max)", "examples/s",
+                           "GFLOP/s", "of GEMM peak"], rows, "lrrrrr")
+
+
+def speed_threads(record: dict) -> str:
+    rows = []
+    sizes = record["config"]["thread_batch_sizes"]
+    for r in record["rows"]:
+        if r["sweep"] == "threads" and r["status"] == "ok":
+            all_threads = next(a for a in record["rows"] if a["sweep"] == "batch"
+                               and (a["path"], a["batch_size"]) == (r["path"], r["batch_size"]))
+            rows.append([r["path"], r["batch_size"], f"{r['examples_per_s']:,.0f}",
+                         f"{all_threads['examples_per_s']:,.0f}",
+                         f"{all_threads['examples_per_s'] / r['examples_per_s']:.2f}x"])
+    assert sizes, "no thread comparison configured"
+    return markdown_table(["path", "mini-batch", "examples/s, 1 thread", "examples/s, all threads",
+                           "speed-up"], rows)
+
+
+def speed_resources(record: dict) -> str:
+    rows = [[IMPL_NAMES[impl], f"{record['imports'][impl]:.2f}",
+             f"{m['after_import_mb']:.0f}", f"{m['peak_mb']:.0f}", f"{m['training_mb']:.0f}"]
+            for impl, m in record["memory"].items()]
+    return markdown_table(["implementation", "import time (s)", "memory after import (MB)",
+                           "peak memory (MB)", "added by training (MB)"], rows)
+
+
+def speed_peak(record: dict) -> str:
+    peak = record["gemm_peak_gflops"]
+    rows = [[dtype, f"{peak['all_threads'][dtype]:.1f}", f"{peak['one_thread'][dtype]:.1f}"]
+            for dtype in ("float32", "float64")]
+    return markdown_table(["dtype", "GFLOP/s, all threads", "GFLOP/s, 1 thread"], rows)
+
+
+def code_roles(record: dict) -> str:
+    rows = [[r["role"], r["scratch_lines"], r["torch_lines"]] for r in record["rows"]]
+    rows.append(["**total**", f"**{record['totals']['scratch']}**",
+                 f"**{record['totals']['torch']}**"])
+    return markdown_table(["job", "lines, from scratch", "lines, PyTorch"], rows)
+
+
+def equivalence_settings(record: dict) -> str:
+    rows = [[r["setting"], r["dtype"], f"{r['max_abs_difference']:.1e}",
+             f"{r['max_abs_change_in_training']:.2f}"] for r in record["rows"]]
+    return markdown_table(["setting", "dtype", "largest parameter difference",
+                           "largest change made by training"], rows, "llrr")
+
+
+def equivalence_quotes(record: dict) -> dict[str, str]:
+    config = record["config"]
+    return {"worst_float64": f"{record['worst']['float64']:.1e}",
+            "worst_float32": f"{record['worst']['float32']:.1e}",
+            "examples": f"{config['examples']:,}", "epochs": str(config["epochs"])}
+
+
+def _row(record: dict, **match) -> dict:
+    return next(r for r in record["rows"] if all(r.get(k) == v for k, v in match.items()))
+
+
+def speed_quotes(record: dict) -> dict[str, str]:
+    def epoch(path: str, batch: int) -> dict:
+        return _row(record, sweep="batch", path=path, batch_size=batch)
+
+    def ratio(batch: int) -> float:
+        return (epoch("torch float32", batch)["seconds_per_epoch"]
+                / epoch("scratch float32", batch)["seconds_per_epoch"])
+
+    small, large = record["config"]["batch_sizes"][0], record["config"]["batch_sizes"][-1]
+    s32, t32 = epoch("scratch float32", small), epoch("torch float32", small)
+    book = epoch("book per-example (float64)", small)
+    s64 = epoch("scratch float64", small)
+    cross = record["crossovers"]
+    compiled = [r for r in record["rows"] if r["path"] == "torch.compile float32"
+                and r["status"] == "ok"]
+    steps = EPOCH_EXAMPLES / small  # mini-batches in one epoch
+    return {
+        "small_batch": str(small), "large_batch": str(large),
+        "scratch_step_us": f"{s32['seconds_per_epoch'] / steps * 1e6:.0f}",
+        "torch_step_us": f"{t32['seconds_per_epoch'] / steps * 1e6:.0f}",
+        "scratch32_b10_epoch_s": f"{s32['seconds_per_epoch']:.2f}",
+        "torch32_b10_epoch_s": f"{t32['seconds_per_epoch']:.2f}",
+        "book_b10_epoch_s": f"{book['seconds_per_epoch']:.2f}",
+        "matrix_speedup_f32": f"{book['seconds_per_epoch'] / s32['seconds_per_epoch']:.1f}",
+        "matrix_speedup_f64": f"{book['seconds_per_epoch'] / s64['seconds_per_epoch']:.1f}",
+        "torch_vs_scratch_b10": f"{ratio(small):.1f}",
+        "torch_vs_scratch_large": f"{ratio(large):.2f}",
+        "batch_crossover_f32": _crossover_text(cross["batch_float32"], "mini-batch"),
+        "batch_crossover_f64": _crossover_text(cross["batch_float64"], "mini-batch"),
+        "width_crossover_f32": _crossover_text(cross["width_float32"], "width"),
+        "width_crossover_f64": _crossover_text(cross["width_float64"], "width"),
+        "compile_first_batch_s": (f"{max(r['first_batch_seconds'] for r in compiled):.1f}"
+                                  if compiled else "n/a"),
+        "gpu": record["config"]["gpu"] or "none: no GPU was available to this run",
+        "peak_f32": f"{record['gemm_peak_gflops']['all_threads']['float32']:.0f}",
+        "peak_f64": f"{record['gemm_peak_gflops']['all_threads']['float64']:.0f}",
+        "malloc": record["malloc"],
+    }
+
+
+def _crossover_text(found: dict, label: str) -> str:
+    points = found["points"]
+    if found["torch_ahead_from"] is None:
+        if found["torch_faster_at"]:
+            return (f"PyTorch is faster only at {label} "
+                    + ", ".join(map(str, found["torch_faster_at"])) + ", not consistently")
+        return f"none: PyTorch is slower at every {label} measured ({points[0]}–{points[-1]})"
+    if found["torch_ahead_from"] == points[0]:
+        return f"none: PyTorch is faster at every {label} measured"
+    return f"PyTorch is faster from {label} {found['torch_ahead_from']} upward"
+
+
+def book_quotes(record: dict) -> dict[str, str]:
+    mnist = [r for r in record["rows"] if r["dataset"] == "mnist"]
+    stalled = sum(r["stalled"] for r in record["rows"] if r["impl"] != "torch-paired")
+    runs = sum(r["seeds"] for r in record["rows"] if r["impl"] != "torch-paired")
+    return {
+        "seeds": str(record["config"]["seeds"]), "epochs": str(record["config"]["epochs"]),
+        "largest_gap_pp": f"{record['summary']['largest_gap_pp']:.2f}",
+        "datasets": ", ".join(record["config"]["datasets"]),
+        "stalled": f"{stalled} of {runs}",
+    } | {f"{r['setting']}_{r['impl']}_best": pct(r["best_of_3"]) for r in mnist}
+
+
+def code_quotes(record: dict) -> dict[str, str]:
+    return {"scratch_total": str(record["totals"]["scratch"]),
+            "torch_total": str(record["totals"]["torch"]),
+            "ratio": f"{record['ratio']:.1f}",
+            "scratch_derivative": str(record["hand_written_derivative_lines"]["scratch"]),
+            "torch_derivative": str(record["hand_written_derivative_lines"]["torch"])}
+
+
+TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "book.summary": ("book", book_summary),
+    "book.settings": ("book", book_settings),
+    "speed.batch": ("speed", lambda r: speed_sweep(r, "batch", "batch_size")),
+    "speed.width": ("speed", lambda r: speed_sweep(r, "width", "width")),
+    "speed.threads": ("speed", speed_threads),
+    "speed.resources": ("speed", speed_resources),
+    "speed.peak": ("speed", speed_peak),
+    "code.roles": ("code", code_roles),
+    "equivalence.settings": ("equivalence", equivalence_settings),
+}
+QUOTES: dict[str, Callable[[dict], dict[str, str]]] = {
+    "book": book_quotes, "speed": speed_quotes, "code": code_quotes,
+    "equivalence": equivalence_quotes,
+}

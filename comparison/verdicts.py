@@ -1,0 +1,164 @@
+"""Every claim of the two seed texts, with a verdict computed from the stored results.
+
+The claims are paraphrased (seed A: "Comparison of Neural Network Implementations", seed B:
+"MIA-phase2"). A verdict is a rule over the data, so a new run can change it:
+supported, qualified (true only in part, or under a condition), refuted, or not measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from comparison.tables import markdown_table
+
+Records = dict[str, dict]
+
+
+@dataclass(frozen=True)
+class Claim:
+    area: str
+    seeds: str
+    text: str
+    page: str  # where the evidence is
+    judge: Callable[[Records], tuple[str, str]]  # -> (verdict, the number behind it)
+
+
+def _code(records: Records) -> dict:
+    return records["code"]
+
+
+def hand_written_gradients(records: Records) -> tuple[str, str]:
+    lines = _code(records)["hand_written_derivative_lines"]
+    verdict = "supported" if lines["scratch"] > 0 and lines["torch"] == 0 else "refuted"
+    return verdict, (f"{lines['scratch']} lines of hand-derived gradient code from scratch, "
+                     f"{lines['torch']} in PyTorch")
+
+
+def less_code(records: Records) -> tuple[str, str]:
+    code = _code(records)
+    ratio = code["ratio"]
+    verdict = "supported" if ratio >= 1.5 else "qualified" if ratio > 1 else "refuted"
+    return verdict, (f"{code['totals']['scratch']} vs {code['totals']['torch']} lines "
+                     f"({ratio:.1f}x) for the same network")
+
+
+def development_time(records: Records) -> tuple[str, str]:
+    code = _code(records)
+    return "qualified", (f"time was not measured; code size was: {code['ratio']:.1f}x, "
+                         "most of it the gradient code PyTorch derives itself")
+
+
+def _cpu_faster_points(records: Records) -> tuple[list, list]:
+    cross = records["speed"]["crossovers"]
+    return cross["batch_float32"]["torch_faster_at"], cross["batch_float32"]["points"]
+
+
+def scratch_slower(records: Records) -> tuple[str, str]:
+    faster, points = _cpu_faster_points(records)
+    verdict = ("refuted" if not faster else "supported" if len(faster) == len(points)
+               else "qualified")
+    return verdict, _speed_number(records)
+
+
+def _speed_number(records: Records) -> str:
+    rows = records["speed"]["rows"]
+    small = records["speed"]["config"]["batch_sizes"][0]
+
+    def epoch(path: str) -> float:
+        return next(r["seconds_per_epoch"] for r in rows if r["sweep"] == "batch"
+                    and r["path"] == path and r["batch_size"] == small)
+
+    return (f"CPU, mini-batch {small}, float32: {epoch('scratch float32'):.2f} s/epoch from "
+            f"scratch vs {epoch('torch float32'):.2f} s in PyTorch")
+
+
+def larger_models(records: Records) -> tuple[str, str]:
+    cross = records["speed"]["crossovers"]["width_float32"]
+    widest = cross["points"][-1]
+    if cross["torch_ahead_from"] is not None:
+        verdict = "supported" if cross["torch_ahead_from"] == cross["points"][0] else "qualified"
+        return verdict, f"PyTorch ahead from width {cross['torch_ahead_from']} (of up to {widest})"
+    return "refuted", f"PyTorch not ahead at any width up to {widest} on this CPU"
+
+
+def gpu(records: Records) -> tuple[str, str]:
+    gpu_name = records["speed"]["config"]["gpu"]
+    if gpu_name is None:
+        return "not measured", "no GPU was available to this run; the scratch code has no GPU path"
+    rows = [r for r in records["speed"]["rows"] if "CUDA" in r["path"] and r["status"] == "ok"]
+    best = max(r["examples_per_s"] for r in rows)
+    return "supported", f"{gpu_name}: up to {best:,.0f} examples/s"
+
+
+def built_in_optimisations(records: Records) -> tuple[str, str]:
+    rows = records["speed"]["rows"]
+    compiled = [r for r in rows if r["path"] == "torch.compile float32" and r["status"] == "ok"]
+    if not compiled:
+        return "not measured", "torch.compile did not run here"
+    wins = 0
+    for c in compiled:
+        eager = next(r for r in rows if r["path"] == "torch float32" and r["sweep"] == c["sweep"]
+                     and (r["batch_size"], r["width"]) == (c["batch_size"], c["width"]))
+        wins += c["examples_per_s"] > eager["examples_per_s"]
+    verdict = "refuted" if wins == 0 else "supported" if wins == len(compiled) else "qualified"
+    first = max(c["first_batch_seconds"] for c in compiled)
+    return verdict, (f"torch.compile faster than eager PyTorch at {wins} of {len(compiled)} "
+                     f"points; up to {first:.0f} s to compile")
+
+
+def not_measured(reason: str) -> Callable[[Records], tuple[str, str]]:
+    return lambda records: ("not measured", reason)
+
+
+def pending(what: str) -> Callable[[Records], tuple[str, str]]:
+    return lambda records: ("not yet measured", f"{what}: planned, see the page")
+
+
+CLAIMS = [
+    Claim("ease of use", "A, B", "From scratch, the forward pass, backpropagation and the "
+          "optimiser must all be written by hand.", "ease-of-use.md", hand_written_gradients),
+    Claim("ease of use", "A, B", "Writing it from scratch demands a real grasp of the maths "
+          "(a steep learning curve).", "ease-of-use.md", hand_written_gradients),
+    Claim("ease of use", "A, B", "Development takes longer from scratch.", "ease-of-use.md",
+          development_time),
+    Claim("ease of use", "A", "In PyTorch you subclass nn.Module; autograd and torch.optim "
+          "take care of backpropagation and updates.", "ease-of-use.md", hand_written_gradients),
+    Claim("ease of use", "A, B", "PyTorch gets a model running with less code and less time.",
+          "ease-of-use.md", less_code),
+    Claim("performance", "A, B", "A hand-written implementation is less optimised, so slower.",
+          "performance.md", scratch_slower),
+    Claim("performance", "A, B", "PyTorch is faster thanks to its optimised routines.",
+          "performance.md", scratch_slower),
+    Claim("performance", "B", "The gap grows with larger models.", "performance.md",
+          larger_models),
+    Claim("performance", "A, B", "PyTorch can use a GPU to speed training up.",
+          "performance.md", gpu),
+    Claim("performance", "B", "Libraries bring built-in optimisations that speed training up.",
+          "performance.md", built_in_optimisations),
+    Claim("performance", "A", "Performance problems are harder to diagnose in hand-written "
+          "code; PyTorch's tooling makes them easier.", "methodology.md",
+          not_measured("a judgement about debugging, not a quantity; see threats to validity")),
+    Claim("flexibility", "A, B", "From scratch you control every detail: custom layers, costs "
+          "and optimisers.", "flexibility.md", pending("flexibility variants")),
+    Claim("flexibility", "A, B", "Building it yourself teaches how networks work.",
+          "ease-of-use.md", not_measured("a claim about learning; the code is shown for "
+                                         "readers to judge")),
+    Claim("flexibility", "A, B", "PyTorch makes trying other architectures, layers and "
+          "hyperparameters easy.", "flexibility.md", pending("flexibility variants")),
+    Claim("flexibility", "A, B", "PyTorch integrates with tools for data loading, "
+          "visualisation (TensorBoard), debugging and deployment.", "flexibility.md",
+          pending("tooling experiment")),
+    Claim("scalability", "B", "PyTorch scales to large data and distributed or model-parallel "
+          "training.", "flexibility.md", pending("distributed training experiment")),
+]
+
+
+def verdict_table(records: Records) -> str:
+    rows = []
+    for claim in CLAIMS:
+        verdict, number = claim.judge(records)
+        rows.append([claim.area, claim.seeds, claim.text, f"**{verdict}**", number,
+                     f"[evidence]({claim.page})"])
+    return markdown_table(["area", "seed", "claim (paraphrased)", "verdict", "the number behind it",
+                           ""], rows, "llllll")

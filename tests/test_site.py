@@ -1,0 +1,204 @@
+"""The site: built strictly from results, every page opened in a real browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from comparison import data
+from comparison.experiments import EXPERIMENTS
+from comparison.experiments.context import Context
+from comparison.experiments.runner import run_experiments
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory, tiny_module):
+    """Smoke-profile results of every experiment, computed on the tiny dataset."""
+    folder, _ = tiny_module
+    out = tmp_path_factory.mktemp("results")
+    run_experiments(list(EXPERIMENTS), "smoke", Context(data_dir=str(folder), progress=False,
+                                                         workers=1), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_module(tmp_path_factory):
+    from tests.conftest import make_arrays, write_dataset
+
+    folder = tmp_path_factory.mktemp("tiny")
+    spec = write_dataset(folder, make_arrays())
+    patch = pytest.MonkeyPatch()
+    patch.setitem(data.SPECS, "mnist", spec)
+    patch.delenv(data.ENV_VAR, raising=False)
+    yield folder, spec
+    patch.undo()
+
+
+def build(results: Path, site: Path) -> subprocess.CompletedProcess:
+    env = os.environ | {"NN_COMPARE_RESULTS": str(results), "NN_COMPARE_EXECUTE_NOTEBOOK": "false",
+                        "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def site(results, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    done = build(results, out)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out
+
+
+PAGES = ["index.html", "ease-of-use/index.html", "performance/index.html", "book/index.html",
+         "flexibility/index.html", "methodology/index.html", "reproduce/index.html",
+         "walkthrough/index.html"]
+
+
+def test_every_placeholder_is_replaced(site):
+    for page in PAGES:
+        html = (site / page).read_text()
+        assert "<!-- result:" not in html and "result:" not in html, page
+    assert (site / "results" / "speed.json").is_file()
+    assert (site / "results" / "book.csv").read_text().startswith("dataset,setting,impl")
+
+
+def test_source_tabs_show_the_real_code(site):
+    html = (site / "ease-of-use" / "index.html").read_text()
+    text = re.sub(r"<[^>]+>", "", html)  # highlighting splits code into spans
+    assert "def backprop(self" in text and "class Net(nn.Module)" in text
+    assert "tabbed-set" in html
+
+
+def test_changing_a_result_changes_the_page(results, tmp_path):
+    copy = tmp_path / "results"
+    shutil.copytree(results, copy)
+    record = json.loads((copy / "code.json").read_text())
+    record["totals"]["torch"] = 4321
+    (copy / "code.json").write_text(json.dumps(record))
+    assert build(copy, tmp_path / "site").returncode == 0
+    assert "4321 lines in PyTorch" in (tmp_path / "site" / "index.html").read_text()
+
+
+def test_a_stale_result_fails_the_build(results, tmp_path):
+    copy = tmp_path / "results"
+    shutil.copytree(results, copy)
+    record = json.loads((copy / "book.json").read_text())
+    record["config"]["epochs"] = 99  # as if computed from another config
+    (copy / "book.json").write_text(json.dumps(record))
+    done = build(copy, tmp_path / "site")
+    assert done.returncode != 0 and "book.json is stale" in done.stderr
+
+
+def test_a_missing_result_fails_the_build(results, tmp_path):
+    copy = tmp_path / "results"
+    shutil.copytree(results, copy)
+    (copy / "speed.json").unlink()
+    done = build(copy, tmp_path / "site")
+    assert done.returncode != 0 and "speed.json is missing" in done.stderr
+
+
+def test_an_unknown_placeholder_fails(results, monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    sys.path.insert(0, str(ROOT))
+    from scripts import mkdocs_hooks
+
+    monkeypatch.setenv("NN_COMPARE_RESULTS", str(results))
+    mkdocs_hooks.on_config(type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml")}))
+
+    class Page:
+        file = type("File", (), {"src_uri": "x.md"})
+
+    for text in ("<!-- result:table nope -->", "<!-- result:value speed.nope -->",
+                 "<!-- result:chart speed -->"):
+        with pytest.raises(PluginError):
+            mkdocs_hooks.on_page_markdown(text, Page, None, None)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def served(site):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+SHOW_IMAGES = """() => document.querySelectorAll('.md-content img')
+    .forEach(img => img.scrollIntoView())"""
+ALL_LOADED = """() => [...document.querySelectorAll('.md-content img')]
+    .filter(img => img.offsetParent !== null)
+    .every(img => img.complete && img.naturalWidth > 0)"""
+VISIBLE_IMAGES = """() => [...document.querySelectorAll('.md-content img')]
+    .filter(img => img.offsetParent !== null)
+    .map(img => ({src: img.src, ok: img.complete && img.naturalWidth > 0}))"""
+TABLE_ROWS = """() => [...document.querySelectorAll('.md-content table')]
+    .map(t => t.querySelectorAll('tbody tr').length)"""
+
+
+def show_all_images(page) -> None:
+    """Scroll every figure into view (they load lazily) and give them time to arrive."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.evaluate(SHOW_IMAGES)
+    try:
+        page.wait_for_function(ALL_LOADED, timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # the assertion that follows names the images that did not load
+
+
+@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                    reason="needs Debian's chromium (.ci/run installs it)")
+def test_every_page_renders_in_a_browser(served):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+        figures = 0
+        for name in PAGES:
+            page.goto(served + name.removesuffix("index.html"), wait_until="networkidle")
+            show_all_images(page)
+            images = page.evaluate(VISIBLE_IMAGES)
+            assert all(i["ok"] for i in images), (name, images)
+            figures += len(images)
+            assert all(rows > 0 for rows in page.evaluate(TABLE_ROWS)), name
+        assert figures >= 5
+        assert not errors, errors
+
+        # The palette toggle swaps each figure's light variant for its dark one.
+        page.goto(served + "performance/", wait_until="networkidle")
+        before = [i["src"] for i in page.evaluate(VISIBLE_IMAGES)]
+        for _ in range(3):
+            if page.evaluate("document.body.dataset.mdColorScheme") == "slate":
+                break
+            page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+        show_all_images(page)
+        after = page.evaluate(VISIBLE_IMAGES)
+        assert before and all("-light.svg" in src for src in before)
+        assert after and all("-dark.svg" in i["src"] and i["ok"] for i in after)
+        browser.close()
