@@ -93,8 +93,8 @@ def speed_sweep(record: dict, sweep: str, key: str, label: str, value: str, ylab
         low = y * scale / np.array([r["max_s"] for r in rows])
         high = y * scale / np.array([r["min_s"] for r in rows])
         # clip: with one repeat the bounds equal y up to rounding, which may go negative
-        ax.errorbar(x, y, yerr=np.clip([y - low, high - y], 0, None), marker="o", markersize=3, capsize=2,
-                    color=COLOURS.get(path), label=path)
+        ax.errorbar(x, y, yerr=np.clip([y - low, high - y], 0, None), marker="o",
+                    markersize=3, capsize=2, color=COLOURS.get(path), label=path)
     ax.set(xscale="log", yscale="log", xlabel=label, ylabel=ylabel)
     ax.legend(fontsize=8)
     return figure
