@@ -127,10 +127,12 @@ def run_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     import os
     import subprocess
 
-    from comparison import store
+    from comparison import data, store
 
     run_experiments_command(args, parser)
     env = os.environ | {store.RESULTS_ENV_VAR: str(store.results_dir(args.results).resolve())}
+    if args.data:  # the notebook page loads MNIST itself when the site is built
+        env[data.ENV_VAR] = str(Path(args.data).resolve())
     command = ["serve"] if args.serve else ["build", "--strict"]
     print(f"mkdocs {' '.join(command)}", flush=True)
     return subprocess.run([sys.executable, "-m", "mkdocs", *command], env=env).returncode

@@ -35,6 +35,36 @@ def book_settings(record: dict) -> str:
                            "mini-batch", "book"], rows, "llllrrrr")
 
 
+PAIR_TOLERANCE = 0.005  # "the same outcome": best accuracies within half a point
+
+
+def book_per_seed(record: dict) -> str:
+    """Each seed's best accuracy where the paired control ran, implementation by implementation."""
+    paired = record["config"]["paired"]
+    if not paired:
+        return "*The paired control runs in the full profile only.*"
+    lines = []
+    for setting in paired:
+        rows = {r["impl"]: r for r in record["rows"]
+                if (r["dataset"], r["setting"]) == ("mnist", setting)}
+        seeds = record["provenance"]["seeds"]
+        table = [[seed, *(pct(rows[impl]["per_seed_best"][i]) for impl in rows)]
+                 for i, seed in enumerate(seeds)]
+        lines.append(markdown_table(["seed", *(IMPL_NAMES[impl] for impl in rows)], table))
+    return "\n\n".join(lines)
+
+
+def _paired_matches(record: dict) -> tuple[int, int]:
+    rows = {(r["setting"], r["impl"]): r for r in record["rows"] if r["dataset"] == "mnist"}
+    matches = total = 0
+    for setting in record["config"]["paired"]:
+        for a, b in zip(rows[setting, "scratch"]["per_seed_best"],
+                        rows[setting, "torch-paired"]["per_seed_best"]):
+            matches += abs(a - b) <= PAIR_TOLERANCE
+            total += 1
+    return matches, total
+
+
 def book_summary(record: dict) -> str:
     seeds = record["config"]["seeds"]
     rows = [[r["dataset"], r["setting"], IMPL_NAMES[r["impl"]], r["split"], pct(r["book"]),
@@ -184,6 +214,7 @@ def book_quotes(record: dict) -> dict[str, str]:
         "largest_gap_pp": f"{record['summary']['largest_gap_pp']:.2f}",
         "datasets": ", ".join(record["config"]["datasets"]),
         "stalled": f"{stalled} of {runs}",
+        "paired_matches": "{} of {}".format(*_paired_matches(record)),
     } | {f"{r['setting']}_{r['impl']}_best": pct(r["best_of_3"]) for r in mnist}
 
 
@@ -198,6 +229,7 @@ def code_quotes(record: dict) -> dict[str, str]:
 TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
     "book.summary": ("book", book_summary),
     "book.settings": ("book", book_settings),
+    "book.per_seed": ("book", book_per_seed),
     "speed.batch": ("speed", lambda r: speed_sweep(r, "batch", "batch_size")),
     "speed.width": ("speed", lambda r: speed_sweep(r, "width", "width")),
     "speed.threads": ("speed", speed_threads),
