@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from comparison.cli import main
 from comparison.training import TrainConfig, TrainingDiverged, minibatches, train
@@ -70,3 +71,12 @@ def test_cli_data_error_is_one_clear_message(tmp_path, capsys):
     assert main(["train", "--data", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "no mnist files are there" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+@pytest.mark.parametrize("command", [["train", "--impl", "torch"], ["run", "--only", "code"]])
+def test_asking_for_an_absent_gpu_is_a_clear_usage_error(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--device", "cuda"])
+    assert exit_.value.code == 2
+    assert "sees no CUDA GPU" in capsys.readouterr().err
