@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args, parser)
+        return args.handler(args, args.parser)
     except (DataError, TrainingDiverged) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -50,20 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also record cost and accuracy on the training data each epoch")
     add_data_argument(p)
     p.add_argument("--out", type=Path, help="run record (JSON); default results/runs/...")
-    p.set_defaults(handler=run_train)
+    p.set_defaults(handler=run_train, parser=p)
 
     p = commands.add_parser("run", help="run experiments whose inputs changed")
     add_run_arguments(p)
-    p.set_defaults(handler=run_experiments_command)
+    p.set_defaults(handler=run_experiments_command, parser=p)
 
     p = commands.add_parser("figures", help="redraw every figure from stored results")
     p.add_argument("--results", type=Path, help="results folder (default: ./results)")
-    p.set_defaults(handler=run_figures)
+    p.set_defaults(handler=run_figures, parser=p)
 
     p = commands.add_parser("report", help="run experiments, then build (or serve) the site")
     add_run_arguments(p)
     p.add_argument("--serve", action="store_true", help="serve the site with live reload")
-    p.set_defaults(handler=run_report)
+    p.set_defaults(handler=run_report, parser=p)
     return parser
 
 

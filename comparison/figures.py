@@ -56,7 +56,7 @@ def render(name: str, record: dict, folder: Path) -> list[str]:
 
 
 def book_curves(record: dict) -> Iterator[tuple[str, plt.Figure]]:
-    """Accuracy per epoch: mean over seeds, with a min-max band, per implementation."""
+    """Accuracy per epoch per implementation: each seed, their mean and a min-max band."""
     config = record["config"]
     for dataset in config["datasets"]:
         for setting, spec in config["settings"].items():
@@ -70,12 +70,14 @@ def book_curves(record: dict) -> Iterator[tuple[str, plt.Figure]]:
                 ax.plot(epochs, curves.mean(axis=0), color=COLOURS[impl],
                         label=f"{LABELS[impl]} (mean of {len(curves)})")
                 ax.fill_between(epochs, curves.min(axis=0), curves.max(axis=0),
-                                color=COLOURS[impl], alpha=0.2, linewidth=0)
+                                color=COLOURS[impl], alpha=0.12, linewidth=0)
+                # each seed too: where runs stall, the mean describes no actual run
+                ax.plot(epochs, curves.T, color=COLOURS[impl], linewidth=0.5, alpha=0.5)
             if dataset == "mnist":
                 ax.axhline(spec["book"] * 100, color="#999999", linestyle="--",
                            label=f"book: {spec['book']:.2%}")
             ax.set(xlabel="epoch", ylabel=f"{split} accuracy (%)")
-            ax.legend(loc="lower right")
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
             yield f"book-{dataset}-{setting}", figure
 
 

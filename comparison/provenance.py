@@ -6,7 +6,6 @@ import datetime
 import os
 import platform
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +65,3 @@ def blas_name() -> str:
         return f"{info.get('name', '?')} {info.get('version', '')}".strip()
     except Exception:  # the layout of show_config differs between NumPy versions
         return "unknown"
-
-
-def python_command() -> str:
-    return " ".join([Path(sys.executable).name, *sys.argv])
