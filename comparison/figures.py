@@ -77,7 +77,7 @@ def book_curves(record: dict) -> Iterator[tuple[str, plt.Figure]]:
                 ax.axhline(spec["book"] * 100, color="#999999", linestyle="--",
                            label=f"book: {spec['book']:.2%}")
             ax.set(xlabel="epoch", ylabel=f"{split} accuracy (%)")
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
+            _legend_below(ax)
             yield f"book-{dataset}-{setting}", figure
 
 
@@ -98,8 +98,12 @@ def speed_sweep(record: dict, sweep: str, key: str, label: str, value: str, ylab
         ax.errorbar(x, y, yerr=np.clip([y - low, high - y], 0, None), marker="o",
                     markersize=3, capsize=2, color=COLOURS.get(path), label=path)
     ax.set(xscale="log", yscale="log", xlabel=label, ylabel=ylabel)
-    ax.legend(fontsize=8)
+    _legend_below(ax)
     return figure
+
+
+def _legend_below(ax: plt.Axes) -> None:
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8)
 
 
 def speed_figures(record: dict) -> Iterator[tuple[str, plt.Figure]]:
@@ -111,7 +115,7 @@ def speed_figures(record: dict) -> Iterator[tuple[str, plt.Figure]]:
     for dtype, style in (("float32", ":"), ("float64", "--")):
         figure.axes[0].axhline(peak[dtype], color="#999999", linestyle=style,
                                label=f"GEMM peak {dtype}: {peak[dtype]:.0f} GFLOP/s")
-    figure.axes[0].legend(fontsize=8)
+    _legend_below(figure.axes[0])
     yield "speed-width", figure
     yield "speed-threads", thread_bars(record)
 

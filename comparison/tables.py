@@ -122,10 +122,12 @@ def speed_resources(record: dict) -> str:
 
 
 def speed_peak(record: dict) -> str:
-    peak = record["gemm_peak_gflops"]
-    rows = [[dtype, f"{peak['all_threads'][dtype]:.1f}", f"{peak['one_thread'][dtype]:.1f}"]
-            for dtype in ("float32", "float64")]
-    return markdown_table(["dtype", "GFLOP/s, all threads", "GFLOP/s, 1 thread"], rows)
+    gemm = record["gemm_by_library"]
+    rows = [[dtype, library, f"{gemm['all_threads'][dtype][library]:.1f}",
+             f"{gemm['one_thread'][dtype][library]:.1f}"]
+            for dtype in ("float32", "float64") for library in ("numpy", "torch")]
+    return markdown_table(["dtype", "library", "GFLOP/s, all threads", "GFLOP/s, 1 thread"],
+                          rows, "llrr")
 
 
 def code_roles(record: dict) -> str:
@@ -169,6 +171,12 @@ def speed_quotes(record: dict) -> dict[str, str]:
     compiled = [r for r in record["rows"] if r["path"] == "torch.compile float32"
                 and r["status"] == "ok"]
     steps = EPOCH_EXAMPLES / small  # mini-batches in one epoch
+    widest = record["config"]["widths"][-1]
+    gemm = record["gemm_by_library"]["all_threads"]["float32"]
+
+    def wide(path: str) -> dict:
+        return _row(record, sweep="width", path=path, width=widest)
+
     return {
         "small_batch": str(small), "large_batch": str(large),
         "scratch_step_us": f"{s32['seconds_per_epoch'] / steps * 1e6:.0f}",
@@ -188,6 +196,10 @@ def speed_quotes(record: dict) -> dict[str, str]:
                                   if compiled else "n/a"),
         "gpu": record["config"]["gpu"] or "none: no GPU was available to this run",
         "peak_f32": f"{record['gemm_peak_gflops']['all_threads']['float32']:.0f}",
+        "gemm_numpy_f32": f"{gemm['numpy']:.0f}", "gemm_torch_f32": f"{gemm['torch']:.0f}",
+        "widest": str(widest),
+        "scratch32_widest_peak_pct": f"{100 * wide('scratch float32')['fraction_of_peak']:.0f}",
+        "torch32_widest_peak_pct": f"{100 * wide('torch float32')['fraction_of_peak']:.0f}",
         "peak_f64": f"{record['gemm_peak_gflops']['all_threads']['float64']:.0f}",
         "malloc": record["malloc"],
     }

@@ -64,9 +64,12 @@ def make_config(profile: str, context: Context) -> dict:
 def run(config: dict, context: Context) -> dict:
     malloc = tame_malloc()
     data = load_dataset("mnist", context.data_dir)
-    peak = {dtype: gemm_peak(dtype, config["gemm_size"]) for dtype in ("float32", "float64")}
+    gemm = {dtype: gemm_gflops(dtype, config["gemm_size"]) for dtype in ("float32", "float64")}
     with threadpool_limits(1), _torch_threads(1):
-        peak_1 = {dtype: gemm_peak(dtype, config["gemm_size"]) for dtype in ("float32", "float64")}
+        gemm_1 = {dtype: gemm_gflops(dtype, config["gemm_size"])
+                  for dtype in ("float32", "float64")}
+    peak = {dtype: g["peak"] for dtype, g in gemm.items()}
+    peak_1 = {dtype: g["peak"] for dtype, g in gemm_1.items()}
     plan = _plan(config)
     rows = []
     for path, batch_size, width, threads, sweep in tqdm(plan, desc="timing", disable=not
@@ -78,6 +81,7 @@ def run(config: dict, context: Context) -> dict:
     return {
         "rows": rows,
         "gemm_peak_gflops": {"all_threads": peak, "one_thread": peak_1},
+        "gemm_by_library": {"all_threads": gemm, "one_thread": gemm_1},
         "crossovers": crossovers(rows),
         "imports": import_times(config["import_repeats"]),
         "memory": {impl: peak_memory_mb(impl) for impl in ("scratch", "torch")},
@@ -162,20 +166,24 @@ def train_flops_per_example(sizes: list[int]) -> int:
     return 2 * sum(layers) + 2 * sum(layers) + 2 * sum(layers[1:])
 
 
-def gemm_peak(dtype: str, n: int, repeats: int = 5) -> float:
-    """Best GFLOP/s of an n x n matrix product, NumPy or PyTorch, whichever is faster."""
+def gemm_gflops(dtype: str, n: int, repeats: int = 5) -> dict[str, float]:
+    """Median GFLOP/s of an n x n matrix product in each library, and the better of the two.
+
+    Each library calls its own BLAS, so this also tells whether one library's matrix
+    products are simply faster on this CPU.
+    """
     a = np.random.default_rng(0).random((n, n)).astype(dtype)
     t = torch.from_numpy(a)
-    best = 0.0
-    for multiply in (lambda: a @ a, lambda: t @ t):
+    result = {}
+    for library, multiply in (("numpy", lambda: a @ a), ("torch", lambda: t @ t)):
         multiply()
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
             multiply()
             times.append(time.perf_counter() - start)
-        best = max(best, 2 * n**3 / statistics.median(times) / 1e9)
-    return best
+        result[library] = 2 * n**3 / statistics.median(times) / 1e9
+    return result | {"peak": max(result.values())}
 
 
 def crossovers(rows: list[dict]) -> dict:
