@@ -198,6 +198,9 @@ def speed_quotes(record: dict) -> dict[str, str]:
         "peak_f32": f"{record['gemm_peak_gflops']['all_threads']['float32']:.0f}",
         "gemm_numpy_f32": f"{gemm['numpy']:.0f}", "gemm_torch_f32": f"{gemm['torch']:.0f}",
         "widest": str(widest),
+        "gemm_torch_vs_numpy_pct": f"{100 * gemm['torch'] / gemm['numpy']:.0f}",
+        "step_torch_vs_numpy_widest_pct": (
+            f"{100 * wide('torch float32')['gflops'] / wide('scratch float32')['gflops']:.0f}"),
         "scratch32_widest_peak_pct": f"{100 * wide('scratch float32')['fraction_of_peak']:.0f}",
         "torch32_widest_peak_pct": f"{100 * wide('torch float32')['fraction_of_peak']:.0f}",
         "peak_f64": f"{record['gemm_peak_gflops']['all_threads']['float64']:.0f}",
