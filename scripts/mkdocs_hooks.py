@@ -156,7 +156,7 @@ def _provenance(name: str, where: str) -> str:
         f"- **Reproduce** `python -m comparison run --profile {p['profile']} --only {name} "
         "--force`",
     ]
-    return '??? info "How these numbers were produced"\n\n' + "\n".join(
+    return f'??? info "How these numbers were produced: {name}"\n\n' + "\n".join(
         "    " + line for line in lines)
 
 

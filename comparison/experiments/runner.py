@@ -14,11 +14,14 @@ from comparison.provenance import provenance
 def run_experiments(
     names: list[str], profile: str, context: Context, results: Path, force: bool = False
 ) -> list[dict]:
-    """Run each named experiment unless its stored result is current; return a summary."""
+    """Run each named experiment unless its stored result is current; return a summary.
+
+    Progress: one line per experiment ("[2/4] running speed"), a bar within each.
+    """
     from comparison.figures import render
 
     summary = []
-    for name in names:
+    for position, name in enumerate(names, start=1):
         module = EXPERIMENTS[name]
         config = module.make_config(profile, context)
         digest = store.inputs_hash(module.__file__, config)
@@ -29,7 +32,7 @@ def run_experiments(
                 continue
             except store.StaleResult:
                 pass
-        print(f"running {name} ({profile} profile)", flush=True)
+        print(f"[{position}/{len(names)}] running {name} ({profile} profile)", flush=True)
         start = time.perf_counter()
         result = module.run(config, context)
         seconds = time.perf_counter() - start
