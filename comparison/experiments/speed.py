@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from comparison.data import load_dataset
 from comparison.experiments.context import Context
+from comparison.provenance import REPO
 from comparison.runners import make_runner
 from comparison.training import TrainConfig, minibatches
 
@@ -254,8 +255,9 @@ def peak_memory_mb(impl: str) -> dict:
 
 
 def _python(code: str) -> str:
+    # From the project root, so that the fresh interpreter can import the package.
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+                            check=True, cwd=REPO)
     return result.stdout.strip().splitlines()[-1]
 
 
