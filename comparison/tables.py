@@ -151,6 +151,27 @@ def equivalence_quotes(record: dict) -> dict[str, str]:
             "examples": f"{config['examples']:,}", "epochs": str(config["epochs"])}
 
 
+def scalability_runs(record: dict) -> str:
+    rows = [[r["batch_size"], r["processes"], f"{r['median_epoch_s']:.3f}", f"{r['speedup']:.2f}x",
+             pct(r["test_accuracy"]), f"{r['replica_max_difference']:.1e}"]
+            for r in record["rows"]]
+    return markdown_table(["global mini-batch", "processes", "s per epoch (median)",
+                           "speed-up over 1 process", "test accuracy",
+                           "largest difference between replicas"], rows)
+
+
+def scalability_quotes(record: dict) -> dict[str, str]:
+    config = record["config"]
+    return {"cores": str(record["cores"]), "epochs": str(config["epochs"]),
+            "examples": f"{config['train_size']:,}",
+            "speedup_small": f"{record['speedup'][str(config['batch_sizes'][0])]:.2f}",
+            "speedup_large": f"{record['speedup'][str(config['batch_sizes'][-1])]:.2f}",
+            "small_batch": str(config["batch_sizes"][0]),
+            "large_batch": str(config["batch_sizes"][-1]),
+            "one_vs_two": f"{record['one_vs_two_max_difference']:.1e}",
+            "replicas": f"{record['replica_max_difference']:.1e}"}
+
+
 def _row(record: dict, **match) -> dict:
     return next(r for r in record["rows"] if all(r.get(k) == v for k, v in match.items()))
 
@@ -252,8 +273,9 @@ TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
     "speed.peak": ("speed", speed_peak),
     "code.roles": ("code", code_roles),
     "equivalence.settings": ("equivalence", equivalence_settings),
+    "scalability.runs": ("scalability", scalability_runs),
 }
 QUOTES: dict[str, Callable[[dict], dict[str, str]]] = {
     "book": book_quotes, "speed": speed_quotes, "code": code_quotes,
-    "equivalence": equivalence_quotes,
+    "equivalence": equivalence_quotes, "scalability": scalability_quotes,
 }

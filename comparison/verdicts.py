@@ -107,6 +107,15 @@ def built_in_optimisations(records: Records) -> tuple[str, str]:
                      f"points; up to {first:.0f} s to compile")
 
 
+def distributed(records: Records) -> tuple[str, str]:
+    record = records["scalability"]
+    best = max(record["speedup"].values())
+    works = record["replica_max_difference"] == 0.0
+    verdict = "refuted" if not works else "supported" if best > 1.2 else "qualified"
+    return verdict, (f"DDP ran with identical replicas; 2 processes on {record['cores']} cores: "
+                     f"{best:.2f}x the 1-process speed at best")
+
+
 def not_measured(reason: str) -> Callable[[Records], tuple[str, str]]:
     return lambda records: ("not measured", reason)
 
@@ -150,7 +159,7 @@ CLAIMS = [
           "visualisation (TensorBoard), debugging and deployment.", "flexibility.md",
           pending("tooling experiment")),
     Claim("scalability", "B", "PyTorch scales to large data and distributed or model-parallel "
-          "training.", "flexibility.md", pending("distributed training experiment")),
+          "training.", "flexibility.md#scalability", distributed),
 ]
 
 

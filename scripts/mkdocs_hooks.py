@@ -41,6 +41,7 @@ STATISTICS = {
     "speed": "median of {repeats} timed repeats (after one warm-up batch), with min and max",
     "code": "lines counted from the source with Python's ast and tokenize modules",
     "equivalence": "largest absolute difference over every weight and bias, one run each",
+    "scalability": "median seconds per epoch over {epochs} epoch(s), one run per setting",
 }
 
 _results: dict = {}

@@ -76,6 +76,14 @@ def test_every_placeholder_is_replaced(site):
     assert (site / "results" / "book.csv").read_text().startswith("dataset,setting,impl")
 
 
+def test_distributed_replicas_stay_identical(results):
+    """torchrun + DDP (gloo, loopback), 1 and 2 processes, on the tiny dataset."""
+    record = json.loads((results / "scalability.json").read_text())
+    assert {r["processes"] for r in record["rows"]} == {1, 2}
+    assert record["replica_max_difference"] == 0.0
+    assert record["one_vs_two_max_difference"] < 1e-4  # the same updates, up to round-off
+
+
 def test_source_tabs_show_the_real_code(site):
     html = (site / "ease-of-use" / "index.html").read_text()
     text = re.sub(r"<[^>]+>", "", html)  # highlighting splits code into spans

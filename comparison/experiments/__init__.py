@@ -1,6 +1,7 @@
 """One module per question the site answers. Each has ``make_config(profile, context)`` and
 ``run(config, context) -> dict`` (with ``rows`` for the CSV); ``runner.py`` stores the result."""
 
-from comparison.experiments import book, code, equivalence, speed
+from comparison.experiments import book, code, equivalence, scalability, speed
 
-EXPERIMENTS = {"book": book, "speed": speed, "code": code, "equivalence": equivalence}
+EXPERIMENTS = {"book": book, "speed": speed, "code": code, "equivalence": equivalence,
+               "scalability": scalability}

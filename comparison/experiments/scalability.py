@@ -1,0 +1,72 @@
+"""Does PyTorch's distributed training work here, and what do two processes buy?
+
+The PyTorch network is trained with DistributedDataParallel, started by ``torchrun`` with the
+gloo backend on the loopback interface, with 1 and with 2 processes. Both see the same global
+mini-batches, so they compute the same updates: the replicas must stay identical, and the
+2-process result must equal the 1-process one to round-off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from comparison.data import load_dataset
+from comparison.experiments.context import Context
+from comparison.provenance import REPO
+
+PROFILES = {"smoke": dict(train_size=200, epochs=1), "quick": dict(train_size=10_000, epochs=1),
+            "full": dict(train_size=50_000, epochs=3)}
+WORKER = "comparison.experiments.ddp_worker"
+
+
+def make_config(profile: str, context: Context) -> dict:
+    # The worker's source is part of the config, so editing it makes the result stale.
+    worker = (REPO / "comparison" / "experiments" / "ddp_worker.py").read_text()
+    return {"profile": profile, **PROFILES[profile], "processes": [1, 2], "batch_sizes": [10, 100],
+            "eta": 3.0, "seed": context.seed, "worker_source": worker}
+
+
+def run(config: dict, context: Context) -> dict:
+    data = load_dataset("mnist", context.data_dir)
+    with tempfile.TemporaryDirectory() as folder:
+        arrays = Path(folder) / "data.npz"
+        np.savez(arrays, x_train=data.train.x[: config["train_size"]],
+                 y_train=data.train.y[: config["train_size"]], x_test=data.test.x,
+                 y_test=data.test.y)
+        runs = {(b, n): _torchrun(n, b, arrays, Path(folder) / f"{b}-{n}.json", config)
+                for b in config["batch_sizes"] for n in config["processes"]}
+    rows, speedup, difference = [], {}, 0.0
+    for b in config["batch_sizes"]:
+        one, two = runs[b, 1], runs[b, 2]
+        difference = max(difference, float(np.max(np.abs(
+            np.array(one.pop("parameters")) - np.array(two.pop("parameters"))))))
+        speedup[str(b)] = float(np.median(one["seconds"]) / np.median(two["seconds"]))
+        rows += [{"batch_size": b, "processes": n, "median_epoch_s": float(np.median(r["seconds"])),
+                  "speedup": float(np.median(one["seconds"]) / np.median(r["seconds"])),
+                  "test_accuracy": r["test_accuracy"],
+                  "replica_max_difference": r["replica_max_difference"]}
+                 for n, r in ((1, one), (2, two))]
+    return {"rows": rows, "speedup": speedup, "one_vs_two_max_difference": difference,
+            "replica_max_difference": max(r["replica_max_difference"] for r in rows),
+            "cores": os.cpu_count()}
+
+
+def _torchrun(processes: int, batch_size: int, arrays: Path, out: Path, config: dict) -> dict:
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+               f"--nproc_per_node={processes}", "-m", WORKER, "--arrays", str(arrays),
+               "--out", str(out), "--epochs", str(config["epochs"]),
+               "--batch-size", str(batch_size), "--eta", str(config["eta"]),
+               "--seed", str(config["seed"])]
+    # One thread per process: two processes already fill the two cores of a CI machine.
+    env = os.environ | {"OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo"}
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"torchrun with {processes} processes failed:\n{done.stderr[-2000:]}")
+    return json.loads(out.read_text())
