@@ -30,7 +30,7 @@ def make_config(profile: str, context: Context) -> dict:
     # The worker's source is part of the config, so editing it makes the result stale.
     worker = (REPO / "comparison" / "experiments" / "ddp_worker.py").read_text()
     return {"profile": profile, **PROFILES[profile], "processes": [1, 2], "batch_sizes": [10, 100],
-            "eta": 3.0, "seed": context.seed, "worker_source": worker}
+            "eta": 0.5, "seed": context.seed, "worker_source": worker}
 
 
 def run(config: dict, context: Context) -> dict:
