@@ -6,7 +6,10 @@ Where things live:
     torch_net.py      the same network, written the PyTorch way
     runners.py        one interface over both, for experiments and tests
     training.py       a training run: config, batch order, history
-    experiments/      one module per question the site answers
-    store.py          results as JSON + CSV with provenance
-    figures.py        plots from stored results
+    experiments/      one module per question: book, speed, code, equivalence, scalability
+    store.py          results as JSON + CSV with provenance (provenance.py, atomic.py)
+    figures.py        plots drawn from stored results, light and dark
+    tables.py         the tables and numbers the site quotes
+    verdicts.py       each seed claim and the rule that judges it from the results
+    cli.py            python -m comparison {train,run,figures,report}
 """
