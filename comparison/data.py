@@ -229,12 +229,14 @@ def read_verified(path: Path | None, sha256: str) -> np.ndarray:
 
 def _read_bytes(path: Path) -> bytes:
     data = path.read_bytes()
-    if data[:2] != b"\x1f\x8b":  # not gzipped
-        return data
+    return _gunzip(data, str(path)) if data[:2] == b"\x1f\x8b" else data
+
+
+def _gunzip(packed: bytes, source: str) -> bytes:
     try:
-        return gzip.decompress(data)
+        return gzip.decompress(packed)
     except (OSError, EOFError) as error:
-        raise DataError(f"{path}: damaged gzip file ({error}); "
+        raise DataError(f"{source}: damaged gzip file ({error}); "
                         "delete it and download it again") from None
 
 
@@ -325,7 +327,7 @@ def _fetch(spec: DatasetSpec, name: str, sha256: str, dest: Path, timeout: float
             print(f"downloading {url}", flush=True)
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 packed = response.read()
-            if hashlib.sha256(_decompress(packed)).hexdigest() != sha256:
+            if hashlib.sha256(_gunzip(packed, url)).hexdigest() != sha256:
                 raise DataError("checksum mismatch")
         except (OSError, DataError) as error:
             failures.append(f"  {url}: {error}")
@@ -335,9 +337,3 @@ def _fetch(spec: DatasetSpec, name: str, sha256: str, dest: Path, timeout: float
     raise DataError(f"could not download {spec.name} ({name}):\n" + "\n".join(failures)
                     + "\n" + how_to_get(spec))
 
-
-def _decompress(packed: bytes) -> bytes:
-    try:
-        return gzip.decompress(packed)
-    except (OSError, EOFError) as error:
-        raise DataError(f"damaged gzip data ({error})") from None

@@ -111,7 +111,7 @@ def speed_figures(record: dict) -> Iterator[tuple[str, plt.Figure]]:
                                      "examples_per_s", "training examples per second")
     figure = speed_sweep(record, "width", "width", "hidden neurons (mini-batch 100)",
                          "gflops", "achieved GFLOP/s")
-    peak = record["gemm_peak_gflops"]["all_threads"]
+    peak = {dtype: g["peak"] for dtype, g in record["gemm_by_library"]["all_threads"].items()}
     for dtype, style in (("float32", ":"), ("float64", "--")):
         figure.axes[0].axhline(peak[dtype], color="#999999", linestyle=style,
                                label=f"GEMM peak {dtype}: {peak[dtype]:.0f} GFLOP/s")

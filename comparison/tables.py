@@ -100,7 +100,6 @@ def speed_sweep(record: dict, sweep: str, key: str) -> str:
 
 def speed_threads(record: dict) -> str:
     rows = []
-    sizes = record["config"]["thread_batch_sizes"]
     for r in record["rows"]:
         if r["sweep"] == "threads" and r["status"] == "ok":
             all_threads = next(a for a in record["rows"] if a["sweep"] == "batch"
@@ -108,7 +107,6 @@ def speed_threads(record: dict) -> str:
             rows.append([r["path"], r["batch_size"], f"{r['examples_per_s']:,.0f}",
                          f"{all_threads['examples_per_s']:,.0f}",
                          f"{all_threads['examples_per_s'] / r['examples_per_s']:.2f}x"])
-    assert sizes, "no thread comparison configured"
     return markdown_table(["path", "mini-batch", "examples/s, 1 thread", "examples/s, all threads",
                            "speed-up"], rows)
 
@@ -172,13 +170,14 @@ def scalability_quotes(record: dict) -> dict[str, str]:
             "replicas": f"{record['replica_max_difference']:.1e}"}
 
 
-def _row(record: dict, **match) -> dict:
+def find_row(record: dict, **match) -> dict:
+    """The first row of a result whose fields equal ``match``."""
     return next(r for r in record["rows"] if all(r.get(k) == v for k, v in match.items()))
 
 
 def speed_quotes(record: dict) -> dict[str, str]:
     def epoch(path: str, batch: int) -> dict:
-        return _row(record, sweep="batch", path=path, batch_size=batch)
+        return find_row(record, sweep="batch", path=path, batch_size=batch)
 
     def ratio(batch: int) -> float:
         return (epoch("torch float32", batch)["seconds_per_epoch"]
@@ -196,7 +195,7 @@ def speed_quotes(record: dict) -> dict[str, str]:
     gemm = record["gemm_by_library"]["all_threads"]["float32"]
 
     def wide(path: str) -> dict:
-        return _row(record, sweep="width", path=path, width=widest)
+        return find_row(record, sweep="width", path=path, width=widest)
 
     return {
         "small_batch": str(small), "large_batch": str(large),
@@ -216,7 +215,7 @@ def speed_quotes(record: dict) -> dict[str, str]:
         "compile_first_batch_s": (f"{max(r['first_batch_seconds'] for r in compiled):.1f}"
                                   if compiled else "n/a"),
         "gpu": record["config"]["gpu"] or "none: no GPU was available to this run",
-        "peak_f32": f"{record['gemm_peak_gflops']['all_threads']['float32']:.0f}",
+        "peak_f32": f"{record['gemm_by_library']['all_threads']['float32']['peak']:.0f}",
         "gemm_numpy_f32": f"{gemm['numpy']:.0f}", "gemm_torch_f32": f"{gemm['torch']:.0f}",
         "widest": str(widest),
         "gemm_torch_vs_numpy_pct": f"{100 * gemm['torch'] / gemm['numpy']:.0f}",
@@ -224,7 +223,7 @@ def speed_quotes(record: dict) -> dict[str, str]:
             f"{100 * wide('torch float32')['gflops'] / wide('scratch float32')['gflops']:.0f}"),
         "scratch32_widest_peak_pct": f"{100 * wide('scratch float32')['fraction_of_peak']:.0f}",
         "torch32_widest_peak_pct": f"{100 * wide('torch float32')['fraction_of_peak']:.0f}",
-        "peak_f64": f"{record['gemm_peak_gflops']['all_threads']['float64']:.0f}",
+        "peak_f64": f"{record['gemm_by_library']['all_threads']['float64']['peak']:.0f}",
         "malloc": record["malloc"],
     }
 

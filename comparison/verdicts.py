@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from comparison.tables import markdown_table
+from comparison.tables import find_row, markdown_table
 
 Records = dict[str, dict]
 
@@ -62,12 +62,11 @@ def scratch_slower(records: Records) -> tuple[str, str]:
 
 
 def _speed_number(records: Records) -> str:
-    rows = records["speed"]["rows"]
     small = records["speed"]["config"]["batch_sizes"][0]
 
     def epoch(path: str) -> float:
-        return next(r["seconds_per_epoch"] for r in rows if r["sweep"] == "batch"
-                    and r["path"] == path and r["batch_size"] == small)
+        row = find_row(records["speed"], sweep="batch", path=path, batch_size=small)
+        return row["seconds_per_epoch"]
 
     return (f"CPU, mini-batch {small}, float32: {epoch('scratch float32'):.2f} s/epoch from "
             f"scratch vs {epoch('torch float32'):.2f} s in PyTorch")

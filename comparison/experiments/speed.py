@@ -65,24 +65,22 @@ def make_config(profile: str, context: Context) -> dict:
 def run(config: dict, context: Context) -> dict:
     malloc = tame_malloc()
     data = load_dataset("mnist", context.data_dir)
-    gemm = {dtype: gemm_gflops(dtype, config["gemm_size"]) for dtype in ("float32", "float64")}
+    dtypes = ("float32", "float64")
+    gemm = {"all_threads": {d: gemm_gflops(d, config["gemm_size"]) for d in dtypes}}
     with threadpool_limits(1), _torch_threads(1):
-        gemm_1 = {dtype: gemm_gflops(dtype, config["gemm_size"])
-                  for dtype in ("float32", "float64")}
-    peak = {dtype: g["peak"] for dtype, g in gemm.items()}
-    peak_1 = {dtype: g["peak"] for dtype, g in gemm_1.items()}
+        gemm["one_thread"] = {d: gemm_gflops(d, config["gemm_size"]) for d in dtypes}
     plan = _plan(config)
     rows = []
     for path, batch_size, width, threads, sweep in tqdm(plan, desc="timing", disable=not
                                                         context.progress, unit="config"):
         row = time_path(path, data, batch_size, width, threads, config)
-        gflops_peak = (peak if threads == "all" else peak_1)[PATHS[path][1]]
+        threading = "all_threads" if threads == "all" else "one_thread"
+        gflops_peak = gemm[threading][PATHS[path][1]]["peak"]
         rows.append({"sweep": sweep, **row, "peak_gflops": gflops_peak,
                      "fraction_of_peak": row.get("gflops", 0) / gflops_peak})
     return {
         "rows": rows,
-        "gemm_peak_gflops": {"all_threads": peak, "one_thread": peak_1},
-        "gemm_by_library": {"all_threads": gemm, "one_thread": gemm_1},
+        "gemm_by_library": gemm,
         "crossovers": crossovers(rows),
         "imports": import_times(config["import_repeats"]),
         "memory": {impl: peak_memory_mb(impl) for impl in ("scratch", "torch")},
