@@ -4,9 +4,13 @@ Where things live:
     data.py           MNIST / Fashion-MNIST: finding, verifying, loading
     scratch/          the from-scratch NumPy network (after network.py / network2.py)
     torch_net.py      the same network, written the PyTorch way
+    variants.py       the flexibility variants (ReLU, softmax, momentum, dropout, ..., conv):
+                      scratch/variants.py, scratch/conv.py and torch_variants.py
+    tooling.py        TensorBoard logging, plots by hand, export and load back
     runners.py        one interface over both, for experiments and tests
     training.py       a training run: config, batch order, history
-    experiments/      one module per question: book, speed, code, equivalence, scalability
+    experiments/      one module per question: book, speed, code, equivalence, scalability,
+                      flexibility, tooling
     store.py          results as JSON + CSV with provenance (provenance.py, atomic.py)
     figures.py        plots drawn from stored results, light and dark
     tables.py         the tables and numbers the site quotes

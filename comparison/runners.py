@@ -15,16 +15,16 @@ import torch
 
 from comparison import torch_net
 from comparison.data import Dataset
-from comparison.scratch import COSTS, Network
+from comparison.scratch import COSTS
 from comparison.scratch.network import one_hot
+from comparison.variants import VARIANTS
 
 
 class ScratchRunner:
     def __init__(self, config, data: Dataset, n_train: int) -> None:
         self.config, self.n_train, self.device = config, n_train, "cpu"
         dtype = np.dtype(config.dtype)
-        self.net = Network(config.sizes(), cost=COSTS[config.cost], init=config.init,
-                           seed=config.seed, dtype=dtype)
+        self.net = scratch_network(config)
         # Rows (n, 784) for gathering a batch; the network wants columns, so batches are
         # transposed views (free) rather than copies.
         self.splits = {name: (split.x.astype(dtype), split.y, one_hot(split.y, dtype=dtype))
@@ -39,7 +39,8 @@ class ScratchRunner:
 
     def evaluate(self, split: str) -> tuple[float, float]:
         x, labels, y = self.splits[split]
-        return self.net.total_cost(x.T, y, 0.0), self.net.accuracy(x.T, labels)
+        return _in_chunks(lambda k: (self.net.total_cost(x[k].T, y[:, k]),
+                                     self.net.accuracy(x[k].T, labels[k])), len(x))
 
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return self.net.parameters()
@@ -52,11 +53,13 @@ class TorchRunner:
     def __init__(self, config, data: Dataset, n_train: int) -> None:
         device = torch_net.resolve_device(config.device)
         dtype = getattr(torch, config.dtype)
+        variant = VARIANTS[config.variant]
         torch.manual_seed(config.seed)
-        self.model = torch_net.Net(config.sizes()).to(device=device, dtype=dtype)
+        self.model = variant.torch_model(config.sizes()).to(device=device, dtype=dtype)
         torch_net.init_weights(self.model, config.init)
-        self.cost = torch_net.COSTS[config.cost]
-        self.optimizer = torch_net.make_optimizer(self.model, config.eta, config.lmbda, n_train)
+        self.cost = variant.torch_cost or torch_net.COSTS[config.cost]
+        make_optimizer = variant.torch_optimizer or torch_net.make_optimizer
+        self.optimizer = make_optimizer(self.model, config.eta, config.lmbda, n_train)
         self.splits = {}
         for name, split in _named_splits(data).items():
             x = torch.as_tensor(split.x, dtype=dtype, device=device)
@@ -72,13 +75,28 @@ class TorchRunner:
 
     def evaluate(self, split: str) -> tuple[float, float]:
         x, labels, _ = self.splits[split]
-        return torch_net.evaluate(self.model, self.cost, x, labels)
+        return _in_chunks(lambda k: torch_net.evaluate(self.model, self.cost, x[k], labels[k]),
+                          len(x))
 
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return torch_net.get_parameters(self.model)
 
     def set_parameters(self, parameters) -> None:
         torch_net.set_parameters(self.model, parameters)
+
+
+def _in_chunks(evaluate, n: int, chunk: int = 1000) -> tuple[float, float]:
+    """(mean cost, accuracy) over n examples from ``evaluate(slice)`` on chunks of them.
+
+    A whole split at once would hold, for the conv variant, every 5x5 patch of 10,000 images
+    (over a gigabyte in float64); chunks bound the memory and change only the round-off.
+    """
+    totals = np.zeros(2)
+    for start in range(0, n, chunk):
+        part = slice(start, min(start + chunk, n))
+        totals += np.array(evaluate(part)) * (part.stop - part.start)
+    cost, accuracy = totals / n
+    return float(cost), float(accuracy)
 
 
 def _named_splits(data: Dataset) -> dict:
@@ -90,6 +108,12 @@ def make_runner(config, data: Dataset, n_train: int | None = None) -> ScratchRun
     runner_class = ScratchRunner if config.impl == "scratch" else TorchRunner
     runner = runner_class(config, data, n_train or len(data.train))
     if config.init_from == "scratch" and config.impl != "scratch":
-        twin = Network(config.sizes(), init=config.init, seed=config.seed)
-        runner.set_parameters(twin.parameters())
+        runner.set_parameters(scratch_network(config).parameters())
     return runner
+
+
+def scratch_network(config):
+    """The from-scratch network (of ``config.variant``) that ``config`` describes."""
+    variant = VARIANTS[config.variant]
+    return variant.scratch_network(config.sizes(), cost=variant.scratch_cost or COSTS[config.cost],
+                                   init=config.init, seed=config.seed, dtype=np.dtype(config.dtype))

@@ -170,6 +170,99 @@ def scalability_quotes(record: dict) -> dict[str, str]:
             "replicas": f"{record['replica_max_difference']:.1e}"}
 
 
+def _accuracy(row: dict) -> str:
+    if row["seeds"] == 1:
+        return pct(row["test_accuracy"])
+    return (f"{pct(row['test_accuracy'])} ({100 * row['min_test_accuracy']:.2f}–"
+            f"{100 * row['max_test_accuracy']:.2f})")
+
+
+def _pair(record: dict, variant: str) -> tuple[dict, dict]:
+    return (find_row(record, variant=variant, impl="scratch"),
+            find_row(record, variant=variant, impl="torch"))
+
+
+def flexibility_variants(record: dict) -> str:
+    rows = []
+    for name, variant in record["config"]["variants"].items():
+        s, t = _pair(record, name)
+        rows.append([variant["title"], s["lines_touched"], t["lines_touched"],
+                     s["derivative_lines"], t["derivative_lines"], _accuracy(s), _accuracy(t),
+                     f"{s['seconds_per_epoch']:.2f}", f"{t['seconds_per_epoch']:.2f}"])
+    return markdown_table(["variant", "lines, scratch", "lines, PyTorch",
+                           "gradient lines by hand, scratch", "gradient lines by hand, PyTorch",
+                           "test accuracy, scratch", "test accuracy, PyTorch",
+                           "s/epoch, scratch", "s/epoch, PyTorch"], rows)
+
+
+def flexibility_settings(record: dict) -> str:
+    base = record["config"]["base"]
+    rows = []
+    for variant in record["config"]["variants"].values():
+        setting = base | variant["settings"]
+        tested = "yes" if variant["deterministic"] else "no (each draws its own dropout masks)"
+        rows.append([variant["title"], ", ".join(map(str, setting["hidden"])), setting["eta"],
+                     tested])
+    return markdown_table(["variant", "hidden neurons", "eta", "same parameters in both "
+                           "(equivalence test)"], rows, "llrl")
+
+
+def flexibility_quotes(record: dict) -> dict[str, str]:
+    config, rows = record["config"], record["rows"]
+    changed = [r for r in rows if r["variant"] != "baseline"]
+    total = {impl: sum(r["lines_touched"] for r in changed if r["impl"] == impl)
+             for impl in ("scratch", "torch")}
+    derivative = {impl: sum(r["derivative_lines"] for r in changed if r["impl"] == impl)
+                  for impl in ("scratch", "torch")}
+    with_derivative = sum(r["hand_written_derivative"] for r in changed if r["impl"] == "scratch")
+    base = config["base"]
+    return {"variants": str(len(config["variants"]) - 1),
+            "scratch_lines": str(total["scratch"]), "torch_lines": str(total["torch"]),
+            "scratch_derivative": str(derivative["scratch"]),
+            "torch_derivative": str(derivative["torch"]),
+            "with_derivative": str(with_derivative),
+            "epochs": str(config["epochs"]), "seeds": str(config["seeds"]),
+            "examples": f"{config['train_size'] or EPOCH_EXAMPLES:,}",
+            "base_network": "-".join(map(str, [784, *base["hidden"], 10])),
+            "base_eta": str(base["eta"]), "base_lmbda": str(base["lmbda"]),
+            "batch_size": str(base["batch_size"]), "dtype": base["dtype"],
+            **{f"{variant}_{impl}_s": _epoch_seconds(record, variant, impl)
+               for variant in ("baseline", "conv") for impl in ("scratch", "torch")}}
+
+
+def _epoch_seconds(record: dict, variant: str, impl: str) -> str:
+    return f"{find_row(record, variant=variant, impl=impl)['seconds_per_epoch']:.2f}"
+
+
+def tooling_code(record: dict) -> str:
+    tasks = dict.fromkeys(r["task"] for r in record["rows"])
+    rows = [[task, find_row(record, task=task, impl="scratch")["lines"],
+             find_row(record, task=task, impl="torch")["lines"]] for task in tasks]
+    return markdown_table(["task", "lines, from scratch", "lines, PyTorch"], rows)
+
+
+def tooling_exports(record: dict) -> str:
+    formats = {"scratch": "the network's JSON (`Network.save`)",
+               "torch": "`torch.export` program (`.pt2`)"}
+    rows = [[IMPL_NAMES[impl], formats[impl], f"{e['file_bytes'] / 1024:,.0f} KiB",
+             f"{e['seconds']:.3f}", pct(e["predictions_agree"]),
+             f"{e['max_output_difference']:.1e}"]
+            for impl, e in record["exports"].items()]
+    return markdown_table(["implementation", "saved as", "file size", "s to save and load",
+                           "test predictions unchanged", "largest output difference"], rows,
+                          "llrrrr")
+
+
+def tooling_quotes(record: dict) -> dict[str, str]:
+    board = record["tensorboard"]
+    return {"scalar_tags": str(len(board["scalar_tags"])),
+            "histograms": str(board["histograms"]), "graph_nodes": str(board["graph_nodes"]),
+            "scalar_difference": f"{board['scalar_max_difference']:.1e}",
+            "event_kib": f"{board['event_file_bytes'] / 1024:,.0f}",
+            "epochs": str(record["config"]["epochs"]),
+            "examples": f"{record['exports']['torch']['examples']:,}"}
+
+
 def find_row(record: dict, **match) -> dict:
     """The first row of a result whose fields equal ``match``."""
     return next(r for r in record["rows"] if all(r.get(k) == v for k, v in match.items()))
@@ -273,8 +366,13 @@ TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
     "code.roles": ("code", code_roles),
     "equivalence.settings": ("equivalence", equivalence_settings),
     "scalability.runs": ("scalability", scalability_runs),
+    "flexibility.variants": ("flexibility", flexibility_variants),
+    "flexibility.settings": ("flexibility", flexibility_settings),
+    "tooling.code": ("tooling", tooling_code),
+    "tooling.exports": ("tooling", tooling_exports),
 }
 QUOTES: dict[str, Callable[[dict], dict[str, str]]] = {
     "book": book_quotes, "speed": speed_quotes, "code": code_quotes,
     "equivalence": equivalence_quotes, "scalability": scalability_quotes,
+    "flexibility": flexibility_quotes, "tooling": tooling_quotes,
 }

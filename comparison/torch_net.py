@@ -36,7 +36,8 @@ class Net(nn.Module):
 def init_weights(model: Net, init: str = "scaled") -> None:
     """The book's initialisers: biases N(0, 1); weights N(0, 1) ("large") or N(0, 1/n_in)."""
     for layer in model.layers:
-        std = layer.in_features**-0.5 if init == "scaled" else 1.0
+        n_in = layer.weight[0].numel()  # the inputs of one neuron (or of one filter)
+        std = n_in**-0.5 if init == "scaled" else 1.0
         nn.init.normal_(layer.weight, std=std)
         nn.init.normal_(layer.bias, std=1.0)
 

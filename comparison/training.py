@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from comparison.data import Dataset
 from comparison.runners import make_runner
+from comparison.variants import VARIANTS
 
 IMPLEMENTATIONS = ("scratch", "torch")
 
@@ -46,6 +47,7 @@ class TrainConfig:
     # torch only: "scratch" starts from the scratch network's initial weights for this seed,
     # a paired control that separates the implementation from the luck of the draw.
     init_from: str = "own"
+    variant: str = "baseline"  # a change to the network, from ``variants.VARIANTS``
 
     def __post_init__(self) -> None:
         checks = [
@@ -64,6 +66,8 @@ class TrainConfig:
             (not self.per_example or self.impl == "scratch",
              "--per-example is the scratch implementation's reference path only"),
             (self.init_from in ("own", "scratch"), f"unknown init_from {self.init_from!r}"),
+            (self.variant in VARIANTS, f"unknown variant {self.variant!r}: choose one of "
+                                       f"{', '.join(VARIANTS)}"),
         ]
         for ok, message in checks:
             if not ok:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from comparison import data
-from comparison.data import DatasetSpec
+from comparison.data import Dataset, DatasetSpec, Split
 
 N_TRAIN, N_TEST, N_VALIDATION = 120, 30, 20
 
@@ -70,3 +70,15 @@ def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def tiny_data(tiny):
     folder, spec = tiny
     return data.load_dataset("mnist", folder, spec=spec)
+
+
+@pytest.fixture(scope="session")
+def digits() -> Dataset:
+    """1,000 learnable random 'images' (class k brightens pixel block k)."""
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 10, 1000)
+    x = rng.random((1000, 784)).astype(np.float32) * 0.3
+    for k in range(10):
+        x[labels == k, 70 * k : 70 * k + 70] += 0.6
+    split = Split(x, labels)
+    return Dataset("synthetic", split, split.head(200), split.head(200), "none", "memory")

@@ -7,29 +7,16 @@ comparison is sharp enough to catch a wrong update.
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 import torch
 
 from comparison import torch_net
-from comparison.data import Dataset, Split
+from comparison.data import Dataset
 from comparison.experiments.equivalence import max_difference, train_pair
 from comparison.runners import make_runner
 from comparison.training import TrainConfig
 
-N_EXAMPLES, EPOCHS, TOLERANCE = 1000, 2, 1e-9
-
-
-@pytest.fixture(scope="module")
-def digits() -> Dataset:
-    """1,000 learnable random 'images' (class k brightens pixel block k)."""
-    rng = np.random.default_rng(1)
-    labels = rng.integers(0, 10, N_EXAMPLES)
-    x = rng.random((N_EXAMPLES, 784)).astype(np.float32) * 0.3
-    for k in range(10):
-        x[labels == k, 70 * k : 70 * k + 70] += 0.6
-    split = Split(x, labels)
-    return Dataset("synthetic", split, split.head(200), split.head(200), "none", "memory")
+EPOCHS, TOLERANCE = 2, 1e-9
 
 
 def train_both(config: TrainConfig, data: Dataset) -> tuple[list, list]:

@@ -1,7 +1,16 @@
 """One module per question the site answers. Each has ``make_config(profile, context)`` and
 ``run(config, context) -> dict`` (with ``rows`` for the CSV); ``runner.py`` stores the result."""
 
-from comparison.experiments import book, code, equivalence, scalability, speed
+from comparison.experiments import (
+    book,
+    code,
+    equivalence,
+    flexibility,
+    scalability,
+    speed,
+    tooling,
+)
 
 EXPERIMENTS = {"book": book, "speed": speed, "code": code, "equivalence": equivalence,
-               "scalability": scalability}
+               "scalability": scalability, "flexibility": flexibility,
+               "tooling": tooling}

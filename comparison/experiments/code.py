@@ -64,16 +64,23 @@ def run(config: dict, context: Context) -> dict:
 
 def logical_lines(file: str, qualified_name: str) -> int:
     """Lines of code in one function: no blanks, comments or docstring."""
+    return len(code_lines(file, qualified_name))
+
+
+def code_lines(file: str, qualified_name: str) -> list[str]:
+    """The lines of code of one definition, stripped: no blanks, comments or docstring."""
     node = find(file, qualified_name)
     source = (PACKAGE / file).read_text()
     lines = set(range(node.lineno, node.end_lineno + 1))
     docstring = node.body[0]
     if isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant):
         lines -= set(range(docstring.lineno, docstring.end_lineno + 1))
-    code_lines = {t.start[0] for t in tokenize.generate_tokens(io.StringIO(source).readline)
-                  if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE,
-                                    tokenize.INDENT, tokenize.DEDENT)}
-    return len(lines & code_lines)
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    code = {t.start[0] for t in tokens if t.type not in (
+        tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)}
+    comment_at = {t.start[0]: t.start[1] for t in tokens if t.type == tokenize.COMMENT}
+    text = source.splitlines()
+    return [text[n - 1][: comment_at.get(n)].strip() for n in sorted(lines & code)]
 
 
 def find(file: str, qualified_name: str) -> ast.FunctionDef | ast.ClassDef:

@@ -1,4 +1,6 @@
-"""The sigmoid neuron's activation and its derivative."""
+"""Activation functions and the derivatives backpropagation needs.
+
+The baseline uses only the sigmoid; ``relu`` and ``softmax`` serve the flexibility variants."""
 
 from __future__ import annotations
 
@@ -16,3 +18,23 @@ def sigmoid_prime(z: np.ndarray) -> np.ndarray:
     """sigma'(z) = sigma(z) (1 - sigma(z))."""
     s = sigmoid(z)
     return s * (1 - s)
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    """The rectified linear unit, max(0, z), element-wise (chapter 6)."""
+    return np.maximum(z, 0)
+
+
+def relu_prime(z: np.ndarray) -> np.ndarray:
+    """relu'(z) = 1 where z > 0, else 0 (taking 0 at z = 0, as PyTorch does)."""
+    return (z > 0).astype(z.dtype)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """e^z_j / sum_k e^z_k down each column: the outputs are positive and sum to 1.
+
+    Subtracting each column's largest z first changes nothing mathematically and keeps e^z
+    from overflowing.
+    """
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)

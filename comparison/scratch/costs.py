@@ -1,4 +1,4 @@
-"""The book's two cost functions, each with the error it feeds into backpropagation.
+"""The book's cost functions, each with the error it feeds into backpropagation.
 
 Every array here is (n_out, m): one column per example of a mini-batch. ``fn`` sums over the
 columns; the caller divides by the number of examples.
@@ -47,4 +47,20 @@ class CrossEntropyCost:
         return a - y
 
 
-COSTS = {cost.name: cost for cost in (QuadraticCost, CrossEntropyCost)}
+class LogLikelihoodCost:
+    """C = -ln a_y per example, for a softmax output layer (chapter 3); y is one-hot."""
+
+    name = "log-likelihood"
+
+    @staticmethod
+    def fn(a: np.ndarray, y: np.ndarray) -> float:
+        with np.errstate(divide="ignore"):
+            return float(-np.sum(np.log(a[y == 1])))
+
+    @staticmethod
+    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """dC/dz = a - y for softmax outputs: the same simple error as cross-entropy's."""
+        return a - y
+
+
+COSTS = {cost.name: cost for cost in (QuadraticCost, CrossEntropyCost, LogLikelihoodCost)}

@@ -146,6 +146,7 @@ class Network:
         state = {
             "sizes": self.sizes,
             "cost": self.cost.name,
+            "dtype": self.dtype.name,
             "weights": [w.tolist() for w in self.weights],
             "biases": [b.tolist() for b in self.biases],
         }
@@ -154,7 +155,7 @@ class Network:
     @classmethod
     def load(cls, path: str | Path) -> Network:
         state = json.loads(Path(path).read_text())
-        net = cls(state["sizes"], cost=COSTS[state["cost"]])
+        net = cls(state["sizes"], cost=COSTS[state["cost"]], dtype=state.get("dtype", "float64"))
         net.set_parameters(list(zip(state["weights"], state["biases"])))
         return net
 

@@ -1,0 +1,91 @@
+"""How much does it take to change the network? Six variants, made in both implementations.
+
+For each variant of ``comparison/variants.py`` and each implementation: the lines of code
+added and changed against the baseline, counted from the source (an edited copy of a baseline
+function is compared with it line by line, a new function counts whole), the lines among them
+that compute a gradient by hand, and, from training runs, accuracy and time per epoch.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import asdict
+
+import numpy as np
+
+from comparison.data import load_dataset
+from comparison.experiments.code import code_lines
+from comparison.experiments.context import Context, run_parallel
+from comparison.training import TrainConfig, train
+from comparison.variants import VARIANTS, Change
+
+# The variants' common ground: the book's chapter-3 network, in float32 (PyTorch's default).
+BASE = dict(hidden=(100,), cost="cross-entropy", eta=0.5, lmbda=5.0, init="scaled",
+            batch_size=10, dtype="float32")
+PROFILES = {"smoke": dict(train_size=None, epochs=1, seeds=1),
+            "quick": dict(train_size=10_000, epochs=3, seeds=1),
+            "full": dict(train_size=None, epochs=10, seeds=3)}
+IMPLEMENTATIONS = ("scratch", "torch")
+
+
+def make_config(profile: str, context: Context) -> dict:
+    variants = {name: {"title": v.title, "settings": v.settings, "deterministic": v.deterministic}
+                for name, v in VARIANTS.items()}
+    return {"profile": profile, **PROFILES[profile], "base": BASE, "variants": variants,
+            "base_seed": context.seed}
+
+
+def run(config: dict, context: Context) -> dict:
+    seeds = [config["base_seed"] + k for k in range(config["seeds"])]
+    jobs = [(name, impl, seed) for name in config["variants"] for impl in IMPLEMENTATIONS
+            for seed in seeds]
+    args = [(context.data_dir, _train_config(config, *job)) for job in jobs]
+    histories = run_parallel(_train_one, args, context, desc="variant runs")
+    rows = []
+    for name, variant in VARIANTS.items():
+        for impl in IMPLEMENTATIONS:
+            runs = [h for (n, i, _), h in zip(jobs, histories) if (n, i) == (name, impl)]
+            changes = variant.scratch_changes if impl == "scratch" else variant.torch_changes
+            rows.append({"variant": name, "title": variant.title, "impl": impl,
+                         **count_changes(changes), **_accuracy_and_time(runs)})
+    return {"rows": rows, "functions": {
+        name: {impl: [asdict(c) for c in (v.scratch_changes if impl == "scratch"
+                                           else v.torch_changes)] for impl in IMPLEMENTATIONS}
+        for name, v in VARIANTS.items()}}
+
+
+def _train_config(config: dict, variant: str, impl: str, seed: int) -> TrainConfig:
+    settings = config["base"] | config["variants"][variant]["settings"]
+    settings["hidden"] = tuple(settings["hidden"])
+    return TrainConfig(impl=impl, variant=variant, epochs=config["epochs"], seed=seed,
+                       train_size=config["train_size"], device="cpu", **settings)
+
+
+def _train_one(data_dir, train_config: TrainConfig) -> dict:
+    data = load_dataset(train_config.dataset, data_dir)
+    return train(train_config, data, progress=False)["history"]
+
+
+def count_changes(changes: tuple[Change, ...]) -> dict:
+    """Lines added and changed against the baseline, and how many of them are derivatives."""
+    added = changed = derivative = 0
+    for change in changes:
+        new = code_lines(*change.ref.split("::"))
+        old = code_lines(*change.replaces.split("::")) if change.replaces else []
+        opcodes = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+        a = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag == "insert")
+        c = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag == "replace")
+        added, changed = added + a, changed + c
+        derivative += (a + c) * change.derivative
+    return {"lines_added": added, "lines_changed": changed, "lines_touched": added + changed,
+            "derivative_lines": derivative, "hand_written_derivative": derivative > 0,
+            "functions_touched": len(changes)}
+
+
+def _accuracy_and_time(histories: list[dict]) -> dict:
+    """Test accuracy at each run's best validation epoch (mean and range over seeds), and the
+    median time per training epoch."""
+    test = [h["test_accuracy"][int(np.argmax(h["validation_accuracy"]))] for h in histories]
+    return {"seeds": len(histories), "test_accuracy": float(np.mean(test)),
+            "min_test_accuracy": float(min(test)), "max_test_accuracy": float(max(test)),
+            "seconds_per_epoch": float(np.median([s for h in histories for s in h["seconds"]]))}

@@ -1,0 +1,140 @@
+"""What do the tools give, and what does the same take by hand?
+
+The baseline network is trained in both implementations. PyTorch logs to TensorBoard every
+epoch (``comparison.tooling.log_epoch``); the event files are then read back with
+TensorBoard's own reader and compared with the values logged. The from-scratch run draws the
+same curves with matplotlib. Then each trained model is saved for deployment and loaded back:
+PyTorch through ``torch.export``, from scratch as the network's JSON, and the loaded model's
+predictions are compared with the original's on the test set. Lines are counted from source.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from torch.utils.tensorboard import SummaryWriter
+
+from comparison import tooling
+from comparison.data import load_dataset
+from comparison.experiments.code import PACKAGE, logical_lines
+from comparison.experiments.context import Context
+from comparison.runners import make_runner
+from comparison.scratch import Network
+from comparison.training import TrainConfig, minibatches
+
+PROFILES = {"smoke": dict(train_size=None, epochs=1), "quick": dict(train_size=10_000, epochs=2),
+            "full": dict(train_size=50_000, epochs=5)}
+# (task, implementation) -> the functions written for it
+CODE = {
+    ("curves and histograms", "torch"): ["tooling.py::log_epoch"],
+    ("curves and histograms", "scratch"): ["tooling.py::plot_history"],
+    ("export and load back", "torch"): ["tooling.py::export", "tooling.py::load_exported"],
+    ("export and load back", "scratch"): ["scratch/network.py::Network.save",
+                                          "scratch/network.py::Network.load"],
+}
+
+
+def make_config(profile: str, context: Context) -> dict:
+    return {"profile": profile, **PROFILES[profile], "seed": context.seed,
+            "setting": dict(hidden=[30], cost="cross-entropy", eta=0.5, lmbda=5.0,
+                            init="scaled", batch_size=10, dtype="float32"),
+            "code": {f"{task} / {impl}": refs for (task, impl), refs in CODE.items()},
+            # The counted source is part of the config, so editing it makes the result stale.
+            "tooling_source": (PACKAGE / "tooling.py").read_text()}
+
+
+def run(config: dict, context: Context) -> dict:
+    data = load_dataset("mnist", context.data_dir)
+    data = replace(data, train=data.train.head(config["train_size"] or len(data.train)))
+    setting = config["setting"] | {"hidden": tuple(config["setting"]["hidden"])}
+    base = TrainConfig(epochs=config["epochs"], seed=config["seed"], device="cpu", **setting)
+    runners = {impl: make_runner(replace(base, impl=impl), data) for impl in ("scratch", "torch")}
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        logged = _train_and_log(runners, data, config, folder)
+        board = read_back(folder / "tensorboard", logged)
+        exports = {"torch": _torch_round_trip(runners["torch"], data, folder),
+                   "scratch": _scratch_round_trip(runners["scratch"], data, folder)}
+    rows = [{"task": task, "impl": impl,
+             "lines": sum(logical_lines(*ref.split("::")) for ref in refs)}
+            for (task, impl), refs in CODE.items()]
+    return {"rows": rows, "tensorboard": board, "exports": exports}
+
+
+def _train_and_log(runners: dict, data, config: dict, folder: Path) -> dict:
+    """Train both; log PyTorch to TensorBoard, draw scratch's curves; return what was logged."""
+    rng = np.random.default_rng(config["seed"])
+    torch_runner = runners["torch"]
+    example = torch_runner.splits["test"][0][:2]
+    history = {"epoch": []}
+    logged: dict[str, list] = {}
+    with SummaryWriter(folder / "tensorboard") as writer:
+        for epoch in range(1, config["epochs"] + 1):
+            batches = minibatches(len(data.train), config["setting"]["batch_size"], rng)
+            metrics = {}
+            for impl, runner in runners.items():
+                runner.train_epoch(batches)
+                for split in ("validation", "test"):
+                    cost, accuracy = runner.evaluate(split)
+                    metrics[impl, f"{split}_cost"], metrics[impl, f"{split}_accuracy"] = (
+                        cost, accuracy)
+            torch_metrics = {k: v for (impl, k), v in metrics.items() if impl == "torch"}
+            tooling.log_epoch(writer, torch_runner.model, epoch, torch_metrics, example)
+            for key, value in torch_metrics.items():
+                logged.setdefault(key, []).append(value)
+            history["epoch"].append(epoch)
+            for (impl, key), value in metrics.items():
+                if impl == "scratch":
+                    history.setdefault(key, []).append(value)
+    tooling.plot_history(history, runners["scratch"].net, folder / "curves.svg")
+    return logged
+
+
+def read_back(logdir: Path, logged: dict[str, list]) -> dict:
+    """Open the event files with TensorBoard's reader and compare with what was logged."""
+    events = EventAccumulator(str(logdir), size_guidance={"scalars": 0, "histograms": 0})
+    events.Reload()
+    tags = events.Tags()
+    difference = max(abs(event.value - value) for tag, values in logged.items()
+                     for event, value in zip(events.Scalars(tag), values, strict=True))
+    return {"scalar_tags": sorted(tags["scalars"]), "histogram_tags": sorted(tags["histograms"]),
+            "histograms": sum(len(events.Histograms(t)) for t in tags["histograms"]),
+            "graph_nodes": len(events.Graph().node) if tags["graph"] else 0,
+            "scalar_max_difference": float(difference),
+            "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
+
+
+def _torch_round_trip(runner, data, folder: Path) -> dict:
+    x = runner.splits["test"][0]
+    path = folder / "model.pt2"
+    start = time.perf_counter()
+    tooling.export(runner.model, x[:2], path)
+    loaded = tooling.load_exported(path)
+    seconds = time.perf_counter() - start
+    with torch.no_grad():
+        original, again = runner.model(x), loaded(x)
+    return _agreement(original.numpy(), again.numpy(), path, seconds)
+
+
+def _scratch_round_trip(runner, data, folder: Path) -> dict:
+    x = runner.splits["test"][0].T
+    path = folder / "network.json"
+    start = time.perf_counter()
+    runner.net.save(path)
+    loaded = Network.load(path)
+    seconds = time.perf_counter() - start
+    return _agreement(runner.net.feedforward(x).T, loaded.feedforward(x).T, path, seconds)
+
+
+def _agreement(original: np.ndarray, again: np.ndarray, path: Path, seconds: float) -> dict:
+    """How far the loaded model's outputs (rows: examples) are from the original's."""
+    same = np.argmax(original, axis=1) == np.argmax(again, axis=1)
+    return {"predictions_agree": float(same.mean()), "examples": len(same),
+            "max_output_difference": float(np.max(np.abs(original - again))),
+            "file_bytes": path.stat().st_size, "seconds": seconds}

@@ -1,0 +1,105 @@
+"""The flexibility variants: one change to the baseline network, made in both implementations.
+
+A ``Variant`` names the classes and functions each implementation uses for it, the training
+settings that differ from the baseline's, and, as ``Change`` entries, the functions written or
+edited for it. The ``flexibility`` experiment counts those changes from the source; the
+runners (``runners.py``) build the networks from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from comparison import torch_net, torch_variants
+from comparison.scratch import conv, network
+from comparison.scratch import variants as scratch_variants
+from comparison.scratch.costs import LogLikelihoodCost
+
+
+@dataclass(frozen=True)
+class Change:
+    """A function written for a variant: ``"file::Qualified.name"`` under ``comparison/``,
+    the baseline function it is an edited copy of (None if new), and whether it computes a
+    gradient by hand."""
+
+    ref: str
+    replaces: str | None = None
+    derivative: bool = False
+
+
+@dataclass(frozen=True)
+class Variant:
+    title: str
+    scratch_network: type = network.Network
+    torch_model: type = torch_net.Net
+    scratch_changes: tuple[Change, ...] = ()
+    torch_changes: tuple[Change, ...] = ()
+    scratch_cost: type | None = None  # None: the configured cost
+    torch_cost: Callable | None = None
+    torch_optimizer: Callable | None = None  # None: torch_net.make_optimizer
+    settings: dict = field(default_factory=dict)  # what differs from the baseline's training
+    deterministic: bool = True  # False: the two draw different random numbers
+
+
+def _edited(file: str, cls: str, base: str, methods: str, derivative: str = "") -> list[Change]:
+    """Changes for methods of ``file::cls`` that are edited copies of ``base``'s."""
+    base_file, base_cls = base.split("::")
+    return [Change(f"{file}::{cls}.{name}", f"{base_file}::{base_cls}.{name}",
+                   name in derivative.split()) for name in methods.split()]
+
+
+SCRATCH, SCRATCH_BASE = "scratch/variants.py", "scratch/network.py::Network"
+TORCH, TORCH_BASE = "torch_variants.py", "torch_net.py::Net"
+
+VARIANTS = {
+    "baseline": Variant("Baseline: sigmoid neurons, cross-entropy, plain SGD"),
+    "relu": Variant(
+        "ReLU hidden neurons",
+        scratch_network=scratch_variants.ReLUNetwork, torch_model=torch_variants.ReLUNet,
+        scratch_changes=(*_edited(SCRATCH, "ReLUNetwork", SCRATCH_BASE, "feedforward backprop",
+                                  derivative="backprop"),
+                         Change("scratch/activations.py::relu"),
+                         Change("scratch/activations.py::relu_prime", derivative=True)),
+        torch_changes=tuple(_edited(TORCH, "ReLUNet", TORCH_BASE, "forward")),
+        settings={"eta": 0.1}),
+    "softmax": Variant(
+        "Softmax output, log-likelihood cost",
+        scratch_network=scratch_variants.SoftmaxNetwork,
+        scratch_changes=(*_edited(SCRATCH, "SoftmaxNetwork", SCRATCH_BASE,
+                                  "__init__ feedforward backprop"),
+                         Change("scratch/activations.py::softmax"),
+                         Change("scratch/costs.py::LogLikelihoodCost.fn"),
+                         Change("scratch/costs.py::LogLikelihoodCost.delta", derivative=True)),
+        torch_changes=(Change(f"{TORCH}::log_likelihood_cost",
+                              "torch_net.py::cross_entropy_cost"),),
+        scratch_cost=LogLikelihoodCost, torch_cost=torch_variants.log_likelihood_cost),
+    "momentum": Variant(
+        "SGD with momentum",
+        scratch_network=scratch_variants.MomentumNetwork,
+        scratch_changes=tuple(_edited(SCRATCH, "MomentumNetwork", SCRATCH_BASE,
+                                      "__init__ update_mini_batch")),
+        torch_changes=(Change(f"{TORCH}::make_momentum_optimizer",
+                              "torch_net.py::make_optimizer"),),
+        torch_optimizer=torch_variants.make_momentum_optimizer,
+        settings={"eta": 0.05}),
+    "dropout": Variant(
+        "Dropout on the hidden layer",
+        scratch_network=scratch_variants.DropoutNetwork, torch_model=torch_variants.DropoutNet,
+        scratch_changes=tuple(_edited(SCRATCH, "DropoutNetwork", SCRATCH_BASE,
+                                      "__init__ backprop", derivative="backprop")),
+        torch_changes=tuple(_edited(TORCH, "DropoutNet", TORCH_BASE, "__init__ forward")),
+        deterministic=False),
+    "two-hidden": Variant("Two hidden layers", settings={"hidden": (100, 100)}),
+    "conv": Variant(
+        "Convolutional front layer (5x5, 20 maps, 2x2 max-pool)",
+        scratch_network=conv.ConvNetwork, torch_model=torch_variants.ConvNet,
+        scratch_changes=(*_edited("scratch/conv.py", "ConvNetwork", SCRATCH_BASE,
+                                  "__init__ feedforward backprop", derivative="backprop"),
+                         *(Change(f"scratch/conv.py::{name}") for name in
+                           ("patches", "convolve", "max_pool", "pool_winners", "to_columns",
+                            "from_columns")),
+                         Change("scratch/conv.py::unpool", derivative=True)),
+        torch_changes=tuple(_edited(TORCH, "ConvNet", TORCH_BASE, "__init__ forward")),
+        settings={"eta": 0.1}),
+}
