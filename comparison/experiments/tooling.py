@@ -59,8 +59,8 @@ def run(config: dict, context: Context) -> dict:
         folder = Path(folder)
         logged = _train_and_log(runners, data, config, folder)
         board = read_back(folder / "tensorboard", logged)
-        exports = {"torch": _torch_round_trip(runners["torch"], data, folder),
-                   "scratch": _scratch_round_trip(runners["scratch"], data, folder)}
+        exports = {"torch": _torch_round_trip(runners["torch"], folder),
+                   "scratch": _scratch_round_trip(runners["scratch"], folder)}
     rows = [{"task": task, "impl": impl,
              "lines": sum(logical_lines(*ref.split("::")) for ref in refs)}
             for (task, impl), refs in CODE.items()]
@@ -68,32 +68,30 @@ def run(config: dict, context: Context) -> dict:
 
 
 def _train_and_log(runners: dict, data, config: dict, folder: Path) -> dict:
-    """Train both; log PyTorch to TensorBoard, draw scratch's curves; return what was logged."""
+    """Train both on one batch order; log PyTorch to TensorBoard every epoch and draw scratch's
+    curves at the end. Returns the curves logged, to check the event files against."""
     rng = np.random.default_rng(config["seed"])
-    torch_runner = runners["torch"]
-    example = torch_runner.splits["test"][0][:2]
-    history = {"epoch": []}
-    logged: dict[str, list] = {}
+    model, example = runners["torch"].model, runners["torch"].splits["test"][0][:2]
+    histories = {impl: {"epoch": []} for impl in runners}
     with SummaryWriter(folder / "tensorboard") as writer:
         for epoch in range(1, config["epochs"] + 1):
             batches = minibatches(len(data.train), config["setting"]["batch_size"], rng)
-            metrics = {}
             for impl, runner in runners.items():
                 runner.train_epoch(batches)
-                for split in ("validation", "test"):
-                    cost, accuracy = runner.evaluate(split)
-                    metrics[impl, f"{split}_cost"], metrics[impl, f"{split}_accuracy"] = (
-                        cost, accuracy)
-            torch_metrics = {k: v for (impl, k), v in metrics.items() if impl == "torch"}
-            tooling.log_epoch(writer, torch_runner.model, epoch, torch_metrics, example)
-            for key, value in torch_metrics.items():
-                logged.setdefault(key, []).append(value)
-            history["epoch"].append(epoch)
-            for (impl, key), value in metrics.items():
-                if impl == "scratch":
-                    history.setdefault(key, []).append(value)
-    tooling.plot_history(history, runners["scratch"].net, folder / "curves.svg")
-    return logged
+                _record(histories[impl], epoch, runner)
+            curves = {k: v for k, v in histories["torch"].items() if k != "epoch"}
+            tooling.log_epoch(writer, model, epoch, {k: v[-1] for k, v in curves.items()},
+                              example)
+    tooling.plot_history(histories["scratch"], runners["scratch"].net, folder / "curves.svg")
+    return curves
+
+
+def _record(history: dict, epoch: int, runner) -> None:
+    history["epoch"].append(epoch)
+    for split in ("validation", "test"):
+        cost, accuracy = runner.evaluate(split)
+        history.setdefault(f"{split}_cost", []).append(cost)
+        history.setdefault(f"{split}_accuracy", []).append(accuracy)
 
 
 def read_back(logdir: Path, logged: dict[str, list]) -> dict:
@@ -110,7 +108,7 @@ def read_back(logdir: Path, logged: dict[str, list]) -> dict:
             "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
 
 
-def _torch_round_trip(runner, data, folder: Path) -> dict:
+def _torch_round_trip(runner, folder: Path) -> dict:
     x = runner.splits["test"][0]
     path = folder / "model.pt2"
     start = time.perf_counter()
@@ -122,7 +120,7 @@ def _torch_round_trip(runner, data, folder: Path) -> dict:
     return _agreement(original.numpy(), again.numpy(), path, seconds)
 
 
-def _scratch_round_trip(runner, data, folder: Path) -> dict:
+def _scratch_round_trip(runner, folder: Path) -> dict:
     x = runner.splits["test"][0].T
     path = folder / "network.json"
     start = time.perf_counter()
