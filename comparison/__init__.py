@@ -4,6 +4,7 @@ Where things live:
     data.py           MNIST / Fashion-MNIST: finding, verifying, loading
     scratch/          the from-scratch NumPy network (after network.py / network2.py)
     torch_net.py      the same network, written the PyTorch way
+    keras_net.py      ... and in Keras (an optional extra: requirements-keras.txt)
     variants.py       the flexibility variants (ReLU, softmax, momentum, dropout, ..., conv):
                       scratch/variants.py, scratch/conv.py and torch_variants.py
     tooling.py        TensorBoard logging, plots by hand, export and load back

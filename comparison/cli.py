@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -152,6 +153,9 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from comparison.torch_net import resolve_device
 
         resolve_device(config.device)  # fail on a missing GPU before loading any data
+        if config.impl == "keras" and importlib.util.find_spec("keras") is None:
+            raise ValueError("--impl keras needs the optional Keras extra: "
+                             "pip install -r requirements-keras.txt")
     except ValueError as error:
         parser.error(str(error))
     data = load_dataset(config.dataset, args.data)

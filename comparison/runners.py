@@ -85,6 +85,45 @@ class TorchRunner:
         torch_net.set_parameters(self.model, parameters)
 
 
+class KerasRunner:
+    """The optional third implementation; only the baseline network so far."""
+
+    def __init__(self, config, data: Dataset, n_train: int) -> None:
+        if config.variant != "baseline":
+            raise ValueError(f"the {config.variant!r} variant has no Keras version yet")
+        if config.device not in ("auto", "cpu"):
+            raise ValueError("the Keras implementation runs on the CPU here: use --device cpu")
+        try:  # optional: only the Keras runs need TensorFlow
+            from comparison import keras_net
+        except ImportError as error:
+            raise ValueError(f"the Keras implementation needs its optional extra ({error}): "
+                             "pip install -r requirements-keras.txt") from None
+
+        self.keras_net, self.device = keras_net, "cpu"
+        self.model = keras_net.build(config.sizes(), config.init, config.lmbda, n_train,
+                                     config.seed, config.dtype)
+        self.cost = keras_net.COSTS[config.cost]
+        keras_net.compile_model(self.model, self.cost, config.eta)
+        self.splits = {name: (split.x.astype(config.dtype), split.y,
+                              one_hot(split.y, dtype=config.dtype).T)
+                       for name, split in _named_splits(data).items()}
+
+    def train_epoch(self, batches: Iterable[np.ndarray]) -> None:
+        x, _, target = self.splits["training"]
+        self.keras_net.train_epoch(self.model, x, target, list(batches))
+
+    def evaluate(self, split: str) -> tuple[float, float]:
+        x, labels, target = self.splits[split]
+        return _in_chunks(lambda k: self.keras_net.evaluate(self.model, self.cost, x[k],
+                                                            labels[k], target[k]), len(x))
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return self.keras_net.get_parameters(self.model)
+
+    def set_parameters(self, parameters) -> None:
+        self.keras_net.set_parameters(self.model, parameters)
+
+
 def _in_chunks(evaluate, n: int, chunk: int = 1000) -> tuple[float, float]:
     """(mean cost, accuracy) over n examples from ``evaluate(slice)`` on chunks of them.
 
@@ -103,9 +142,10 @@ def _named_splits(data: Dataset) -> dict:
     return {"training": data.train, "validation": data.validation, "test": data.test}
 
 
-def make_runner(config, data: Dataset, n_train: int | None = None) -> ScratchRunner | TorchRunner:
+def make_runner(config, data: Dataset, n_train: int | None = None):
     """The runner for ``config.impl`` over ``data``; ``n_train`` scales L2 (default: all)."""
-    runner_class = ScratchRunner if config.impl == "scratch" else TorchRunner
+    runner_class = {"scratch": ScratchRunner, "torch": TorchRunner,
+                    "keras": KerasRunner}[config.impl]
     runner = runner_class(config, data, n_train or len(data.train))
     if config.init_from == "scratch" and config.impl != "scratch":
         runner.set_parameters(scratch_network(config).parameters())

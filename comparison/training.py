@@ -18,7 +18,7 @@ from comparison.data import Dataset
 from comparison.runners import make_runner
 from comparison.variants import VARIANTS
 
-IMPLEMENTATIONS = ("scratch", "torch")
+IMPLEMENTATIONS = ("scratch", "torch", "keras")  # keras: an optional extra
 
 
 class TrainingDiverged(RuntimeError):
@@ -44,7 +44,7 @@ class TrainConfig:
     train_size: int | None = None  # use only the first n training images
     monitor_training: bool = False  # also measure cost/accuracy on the training data
     per_example: bool = False  # scratch only: the book's one-example-at-a-time backprop
-    # torch only: "scratch" starts from the scratch network's initial weights for this seed,
+    # torch and keras: "scratch" starts from the scratch network's initial weights for this seed,
     # a paired control that separates the implementation from the luck of the draw.
     init_from: str = "own"
     variant: str = "baseline"  # a change to the network, from ``variants.VARIANTS``
@@ -52,7 +52,7 @@ class TrainConfig:
     def __post_init__(self) -> None:
         checks = [
             (self.impl in IMPLEMENTATIONS, f"unknown implementation {self.impl!r}: "
-                                           f"choose {' or '.join(IMPLEMENTATIONS)}"),
+                                           f"choose {', '.join(IMPLEMENTATIONS)}"),
             (self.eta > 0, f"eta must be > 0 (got {self.eta})"),
             (self.batch_size >= 1, f"batch size must be >= 1 (got {self.batch_size})"),
             (self.epochs >= 1, f"epochs must be >= 1 (got {self.epochs})"),

@@ -12,7 +12,7 @@ from comparison.training import TrainConfig, TrainingDiverged, minibatches, trai
     (dict(eta=0), "eta must be > 0"),
     (dict(batch_size=0), "batch size must be >= 1"),
     (dict(hidden=(0,)), "hidden layer needs >= 1"),
-    (dict(impl="keras"), "unknown implementation 'keras'"),
+    (dict(impl="jax"), "unknown implementation 'jax'"),
     (dict(impl="torch", per_example=True), "reference path only"),
 ])
 def test_invalid_configs_are_rejected(changes, message):
