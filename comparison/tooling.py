@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -18,9 +19,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
-from torch.utils.tensorboard import SummaryWriter  # noqa: E402
 
 from comparison.scratch import Network  # noqa: E402
+
+if TYPE_CHECKING:  # TensorBoard loads TensorFlow where installed: only the caller pays for it
+    from torch.utils.tensorboard import SummaryWriter
 
 
 def log_epoch(writer: SummaryWriter, model: nn.Module, epoch: int,

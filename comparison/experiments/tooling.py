@@ -17,8 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-from torch.utils.tensorboard import SummaryWriter
 
 from comparison import tooling
 from comparison.data import load_dataset
@@ -70,6 +68,10 @@ def run(config: dict, context: Context) -> dict:
 def _train_and_log(runners: dict, data, config: dict, folder: Path) -> dict:
     """Train both on one batch order; log PyTorch to TensorBoard every epoch and draw scratch's
     curves at the end. Returns the curves logged, to check the event files against."""
+    # Imported here, not at the top: TensorBoard loads TensorFlow where it is installed, which
+    # every experiment's process (they all import this package) would otherwise pay for.
+    from torch.utils.tensorboard import SummaryWriter
+
     rng = np.random.default_rng(config["seed"])
     model, example = runners["torch"].model, runners["torch"].splits["test"][0][:2]
     histories = {impl: {"epoch": []} for impl in runners}
@@ -96,6 +98,8 @@ def _record(history: dict, epoch: int, runner) -> None:
 
 def read_back(logdir: Path, logged: dict[str, list]) -> dict:
     """Open the event files with TensorBoard's reader and compare with what was logged."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
     events = EventAccumulator(str(logdir), size_guidance={"scalars": 0, "histograms": 0})
     events.Reload()
     tags = events.Tags()
