@@ -5,9 +5,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from comparison.experiments.equivalence import max_difference
+from comparison.experiments.equivalence import max_difference, train_pair
 from comparison.runners import make_runner
-from comparison.training import TrainConfig, minibatches
+from comparison.training import TrainConfig
 
 pytest.importorskip("keras", reason="the Keras extra is not installed")
 
@@ -17,21 +17,10 @@ SETTINGS = [
 ]
 
 
-def train_scratch_and_keras(config: TrainConfig, data, epochs: int = 2) -> tuple[list, list]:
-    scratch = make_runner(replace(config, impl="scratch"), data)
-    keras_runner = make_runner(replace(config, impl="keras", init_from="scratch"), data)
-    rng = np.random.default_rng(config.seed)
-    for _ in range(epochs):
-        batches = minibatches(len(data.train), config.batch_size, rng)
-        scratch.train_epoch(batches)
-        keras_runner.train_epoch(batches)
-    return scratch.parameters(), keras_runner.parameters()
-
-
 @pytest.mark.parametrize("setting", SETTINGS)
 def test_keras_matches_scratch_after_training(digits, setting):
     config = TrainConfig(hidden=(20, 15), batch_size=7, device="cpu", **setting)
-    scratch, keras_params = train_scratch_and_keras(config, digits)
+    scratch, keras_params = train_pair(config, digits, 2, other="keras")
     initial = make_runner(config, digits).parameters()
     assert max_difference(scratch, initial) > 1e-2, "training must actually move the weights"
     assert max_difference(scratch, keras_params) < 1e-9

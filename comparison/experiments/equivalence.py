@@ -49,16 +49,16 @@ def run(config: dict, context: Context) -> dict:
                       for dtype in config["dtypes"]}}
 
 
-def train_pair(config: TrainConfig, data, epochs: int) -> tuple[list, list]:
-    """Train scratch and PyTorch from scratch's initial parameters on one batch order."""
+def train_pair(config: TrainConfig, data, epochs: int, other: str = "torch") -> tuple[list, list]:
+    """Train scratch and ``other`` from scratch's initial parameters on one batch order."""
     scratch = make_runner(replace(config, impl="scratch"), data)
-    torch_runner = make_runner(replace(config, impl="torch", init_from="scratch"), data)
+    twin = make_runner(replace(config, impl=other, init_from="scratch"), data)
     rng = np.random.default_rng(config.seed)
     for _ in range(epochs):
         batches = minibatches(len(data.train), config.batch_size, rng)
         scratch.train_epoch(batches)
-        torch_runner.train_epoch(batches)
-    return scratch.parameters(), torch_runner.parameters()
+        twin.train_epoch(batches)
+    return scratch.parameters(), twin.parameters()
 
 
 def max_difference(a: list, b: list) -> float:
