@@ -1,4 +1,5 @@
-"""nn-compare: Nielsen's network from scratch in NumPy and in PyTorch, measured side by side.
+"""nn-compare: Nielsen's network from scratch in NumPy, in PyTorch and in Keras, measured side
+by side.
 
 Where things live:
     data.py           MNIST / Fashion-MNIST: finding, verifying, loading
@@ -6,9 +7,10 @@ Where things live:
     torch_net.py      the same network, written the PyTorch way
     keras_net.py      ... and in Keras (an optional extra: requirements-keras.txt)
     variants.py       the flexibility variants (ReLU, softmax, momentum, dropout, ..., conv):
-                      scratch/variants.py, scratch/conv.py and torch_variants.py
+                      scratch/variants.py, scratch/conv.py, torch_variants.py, keras_variants.py
     tooling.py        TensorBoard logging, plots by hand, export and load back
-    runners.py        one interface over both, for experiments and tests
+                      (keras_tooling.py: the same with Keras's callback and SavedModel)
+    runners.py        one interface over all three, for experiments and tests
     training.py       a training run: config, batch order, history
     experiments/      one module per question: book, speed, code, equivalence, scalability,
                       flexibility, tooling

@@ -11,6 +11,7 @@ from pathlib import Path
 from comparison.atomic import write_atomically
 from comparison.data import SPECS, DataError, load_dataset
 from comparison.training import IMPLEMENTATIONS, TrainConfig, TrainingDiverged, train
+from comparison.variants import VARIANTS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="scratch only: the book's one-example-at-a-time backprop")
     p.add_argument("--monitor-training", action="store_true",
                    help="also record cost and accuracy on the training data each epoch")
+    p.add_argument("--variant", choices=list(VARIANTS), default="baseline",
+                   help="a change to the network (see comparison/variants.py)")
     add_data_argument(p)
     p.add_argument("--out", type=Path, help="run record (JSON); default results/runs/...")
     p.set_defaults(handler=run_train, parser=p)
@@ -148,7 +151,7 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             batch_size=args.batch_size, eta=args.eta, cost=args.cost, lmbda=args.lmbda,
             init=args.init, seed=args.seed, dtype=args.dtype, device=args.device,
             train_size=args.train_size, per_example=args.per_example,
-            monitor_training=args.monitor_training,
+            monitor_training=args.monitor_training, variant=args.variant,
         )
         from comparison.torch_net import resolve_device
 

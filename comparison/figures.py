@@ -27,9 +27,10 @@ COLOURS = {
     "book per-example (float64)": "#7f7f7f", "scratch float64": "#1f77b4",
     "scratch float32": "#6baed6", "torch float64": "#e4572e", "torch float32": "#f4a261",
     "torch.compile float32": "#9b5de5", "torch CUDA float32": "#2a9d8f",
+    "keras": "#6a994e", "keras float32": "#6a994e",
 }
 LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
-          "torch-paired": "PyTorch, scratch's initial weights"}
+          "torch-paired": "PyTorch, scratch's initial weights", "keras": "Keras (TensorFlow)"}
 
 
 def render(name: str, record: dict, folder: Path) -> list[str]:

@@ -25,26 +25,46 @@ from keras import ops  # noqa: E402
 
 def build(sizes: list[int], init: str = "scaled", lmbda: float = 0.0, n: int = 1,
           seed: int = 0, dtype: str = "float32") -> keras.Sequential:
-    """Sigmoid hidden layers and an output layer that returns logits (z), like ``torch_net``.
-
-    Keras's float type is process-wide (its loss bookkeeping uses it), so building a model
-    sets it to ``dtype``.
-    """
-    keras.config.set_floatx(dtype)
-    l2 = lmbda / (2 * n)
-    # Not keras.regularizers.L2(l2): on the TensorFlow backend it rounds l2 to float32 even in
-    # a float64 model (a 1e-8 relative error the equivalence test sees); a plain function
-    # multiplies in the weights' own precision.
-    regularizer = (lambda w: l2 * ops.sum(w * w)) if lmbda else None
-    layers = [keras.Input((sizes[0],), dtype=dtype)]
+    """Sigmoid hidden layers and an output layer that returns logits (z), like ``torch_net``."""
+    use_dtype(dtype)
+    layers = [keras.Input((sizes[0],))]
     for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        std = n_in**-0.5 if init == "scaled" else 1.0
-        layers.append(keras.layers.Dense(
-            n_out, activation="sigmoid" if k < len(sizes) - 2 else None, dtype=dtype,
-            kernel_initializer=keras.initializers.RandomNormal(stddev=std, seed=seed + 2 * k),
-            bias_initializer=keras.initializers.RandomNormal(stddev=1.0, seed=seed + 2 * k + 1),
-            kernel_regularizer=regularizer))
+        activation = "sigmoid" if k < len(sizes) - 2 else None
+        layers.append(dense(n_out, activation, n_in, init, lmbda / (2 * n), seed + 2 * k))
     return keras.Sequential(layers)
+
+
+def use_dtype(dtype: str) -> None:
+    """Keras's float type and dtype policy are process-wide (layers, losses and their
+    bookkeeping read them), so every model function sets both before it builds."""
+    keras.config.set_floatx(dtype)
+    keras.config.set_dtype_policy(dtype)
+
+
+def dense(n_out: int, activation: str | None, n_in: int, init: str, l2: float,
+          seed: int) -> keras.layers.Dense:
+    """A layer initialised as the book does: weights N(0, 1/n_in) ("scaled") or N(0, 1)."""
+    std = n_in**-0.5 if init == "scaled" else 1.0
+    return keras.layers.Dense(
+        n_out, activation=activation,
+        kernel_initializer=keras.initializers.RandomNormal(stddev=std, seed=seed),
+        bias_initializer=keras.initializers.RandomNormal(stddev=1.0, seed=seed + 1),
+        kernel_regularizer=l2_penalty(l2))
+
+
+def l2_penalty(l2: float):
+    """``l2 * sum(W^2)``, or None for no penalty.
+
+    Not ``keras.regularizers.L2(l2)``: on the TensorFlow backend it rounds l2 to float32 even
+    in a float64 model (a 1e-8 relative error the equivalence test sees); a plain function
+    multiplies in the weights' own precision.
+    """
+    if not l2:
+        return None
+
+    def penalty(w):  # named, not a lambda: Keras saves the model's config with its functions
+        return l2 * ops.sum(w * w)
+    return penalty
 
 
 def quadratic_cost(target, logits):
@@ -82,11 +102,49 @@ def evaluate(model: keras.Sequential, cost, x: np.ndarray, labels: np.ndarray,
 
 
 def get_parameters(model: keras.Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Every layer's (W, b) in the book's shapes: the kernel transposed, b a column."""
-    return [(kernel.T.copy(), bias.reshape(-1, 1).copy())
-            for kernel, bias in (layer.get_weights() for layer in model.layers)]
+    """Every layer's (W, b) in the book's shapes (b a column), from Keras's layouts."""
+    parameters, flattened = [], None
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Flatten):
+            flattened = layer.input.shape[1:]
+        elif layer.weights:
+            kernel, bias = layer.get_weights()
+            parameters.append((_to_book(kernel, flattened), bias.reshape(-1, 1)))
+            flattened = None
+    return parameters
 
 
 def set_parameters(model: keras.Sequential, parameters) -> None:
-    for layer, (w, b) in zip(model.layers, parameters):
-        layer.set_weights([np.asarray(w).T, np.asarray(b).reshape(-1)])
+    with_weights, flattened = iter(parameters), None
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Flatten):
+            flattened = layer.input.shape[1:]
+        elif layer.weights:
+            w, b = next(with_weights)
+            layer.set_weights([_to_keras(np.asarray(w), flattened), np.asarray(b).reshape(-1)])
+            flattened = None
+
+
+def _to_book(kernel: np.ndarray, flattened) -> np.ndarray:
+    """Keras's kernel as the book's (and PyTorch's) W.
+
+    Dense (n_in, n_out) -> (n_out, n_in). Conv2D (rows, columns, channels in, maps) ->
+    (maps, channels in, rows, columns). A Dense after ``Flatten`` of (rows, columns, maps)
+    reads its inputs in that order; PyTorch's order is (maps, rows, columns).
+    """
+    if kernel.ndim == 4:
+        return kernel.transpose(3, 2, 0, 1).copy()
+    if flattened is not None:
+        kernel = kernel.reshape(*flattened, -1).transpose(2, 0, 1, 3).reshape(kernel.shape)
+    return kernel.T.copy()
+
+
+def _to_keras(w: np.ndarray, flattened) -> np.ndarray:
+    """The inverse of ``_to_book``."""
+    if w.ndim == 4:
+        return w.transpose(2, 3, 1, 0)
+    kernel = w.T
+    if flattened is not None:
+        rows, columns, maps = flattened
+        kernel = kernel.reshape(maps, rows, columns, -1).transpose(1, 2, 0, 3)
+    return kernel.reshape(w.shape[::-1])

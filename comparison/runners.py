@@ -8,6 +8,7 @@ whatever layout each implementation prefers, so no conversion is timed.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 
 import numpy as np
@@ -86,24 +87,19 @@ class TorchRunner:
 
 
 class KerasRunner:
-    """The optional third implementation; only the baseline network so far."""
+    """The optional third implementation, on the CPU (``tensorflow-cpu``)."""
 
     def __init__(self, config, data: Dataset, n_train: int) -> None:
-        if config.variant != "baseline":
-            raise ValueError(f"the {config.variant!r} variant has no Keras version yet")
         if config.device not in ("auto", "cpu"):
             raise ValueError("the Keras implementation runs on the CPU here: use --device cpu")
-        try:  # optional: only the Keras runs need TensorFlow
-            from comparison import keras_net
-        except ImportError as error:
-            raise ValueError(f"the Keras implementation needs its optional extra ({error}): "
-                             "pip install -r requirements-keras.txt") from None
-
-        self.keras_net, self.device = keras_net, "cpu"
-        self.model = keras_net.build(config.sizes(), config.init, config.lmbda, n_train,
-                                     config.seed, config.dtype)
-        self.cost = keras_net.COSTS[config.cost]
-        keras_net.compile_model(self.model, self.cost, config.eta)
+        self.keras_net, self.device = _keras("keras_net"), "cpu"
+        variant = VARIANTS[config.variant]
+        build = _keras(variant.keras_model)
+        self.model = build(config.sizes(), config.init, config.lmbda, n_train, config.seed,
+                           config.dtype)
+        self.cost = (_keras(variant.keras_cost) if variant.keras_cost
+                     else self.keras_net.COSTS[config.cost])
+        _keras(variant.keras_compile)(self.model, self.cost, config.eta)
         self.splits = {name: (split.x.astype(config.dtype), split.y,
                               one_hot(split.y, dtype=config.dtype).T)
                        for name, split in _named_splits(data).items()}
@@ -122,6 +118,18 @@ class KerasRunner:
 
     def set_parameters(self, parameters) -> None:
         self.keras_net.set_parameters(self.model, parameters)
+
+
+def _keras(name: str):
+    """``comparison.<module>`` or ``comparison.<module>.<function>``, imported on first use:
+    Keras is an optional extra."""
+    module, _, function = name.partition(".")
+    try:
+        found = importlib.import_module(f"comparison.{module}")
+    except ImportError as error:
+        raise ValueError(f"the Keras implementation needs its optional extra ({error}): "
+                         "pip install -r requirements-keras.txt") from None
+    return getattr(found, function) if function else found
 
 
 def _in_chunks(evaluate, n: int, chunk: int = 1000) -> tuple[float, float]:

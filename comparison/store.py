@@ -21,7 +21,7 @@ RESULTS_ENV_VAR = "NN_COMPARE_RESULTS"
 PACKAGE = Path(__file__).resolve().parent
 # The code every experiment's numbers depend on, besides the experiment's own module.
 CORE_SOURCES = ("data.py", "scratch", "torch_net.py", "torch_variants.py", "keras_net.py",
-                "variants.py", "runners.py", "training.py")
+                "keras_variants.py", "variants.py", "runners.py", "training.py")
 
 
 class StaleResult(Exception):

@@ -10,7 +10,21 @@ from collections.abc import Callable
 
 EPOCH_EXAMPLES = 50_000
 IMPL_NAMES = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
-              "torch-paired": "PyTorch from scratch's initial weights"}
+              "torch-paired": "PyTorch from scratch's initial weights",
+              "keras": "Keras (TensorFlow)"}
+SHORT_NAMES = {"scratch": "scratch", "torch": "PyTorch", "keras": "Keras"}
+
+
+def keras_note(record: dict) -> str:
+    """What the page says about the Keras rows of one result: there, or why not."""
+    if "keras" in record["config"].get("implementations", []):
+        return "Keras (TensorFlow) was measured in this run."
+    return ("Keras (TensorFlow) was **not measured** in this run: its optional extra "
+            "(`requirements-keras.txt`) was not installed.")
+
+
+def _impls(record: dict) -> list[str]:
+    return record["config"]["implementations"]
 
 
 def markdown_table(header: list[str], rows: list[list], align: str = "") -> str:
@@ -129,23 +143,29 @@ def speed_peak(record: dict) -> str:
 
 
 def code_roles(record: dict) -> str:
-    rows = [[r["role"], r["scratch_lines"], r["torch_lines"]] for r in record["rows"]]
-    rows.append(["**total**", f"**{record['totals']['scratch']}**",
-                 f"**{record['totals']['torch']}**"])
-    return markdown_table(["job", "lines, from scratch", "lines, PyTorch"], rows)
+    impls = list(record["totals"])
+    rows = [[r["role"], *(r[f"{impl}_lines"] for impl in impls)] for r in record["rows"]]
+    rows.append(["**total**", *(f"**{record['totals'][impl]}**" for impl in impls)])
+    return markdown_table(["job", *(f"lines, {IMPL_NAMES[impl]}" for impl in impls)], rows)
 
 
 def equivalence_settings(record: dict) -> str:
-    rows = [[r["setting"], r["dtype"], f"{r['max_abs_difference']:.1e}",
+    others = record["config"]["others"]
+    rows = [[r["setting"], r["dtype"], *(f"{r[f'{o}_max_abs_difference']:.1e}" for o in others),
              f"{r['max_abs_change_in_training']:.2f}"] for r in record["rows"]]
-    return markdown_table(["setting", "dtype", "largest parameter difference",
-                           "largest change made by training"], rows, "llrr")
+    return markdown_table(["setting", "dtype", *(f"largest difference, {SHORT_NAMES[o]} vs "
+                                                 "scratch" for o in others),
+                           "largest change made by training"], rows, "ll" + "r" * (len(others) + 1))
 
 
 def equivalence_quotes(record: dict) -> dict[str, str]:
-    config = record["config"]
-    return {"worst_float64": f"{record['worst']['float64']:.1e}",
-            "worst_float32": f"{record['worst']['float32']:.1e}",
+    config, worst = record["config"], record["worst"]
+    keras = worst.get("keras")
+    return {"worst_float64": f"{worst['torch']['float64']:.1e}",
+            "worst_float32": f"{worst['torch']['float32']:.1e}",
+            "keras_worst_float64": f"{keras['float64']:.1e}" if keras else "not measured",
+            "keras_worst_float32": f"{keras['float32']:.1e}" if keras else "not measured",
+            "keras_note": keras_note(record),
             "examples": f"{config['examples']:,}", "epochs": str(config["epochs"])}
 
 
@@ -177,22 +197,16 @@ def _accuracy(row: dict) -> str:
             f"{100 * row['max_test_accuracy']:.2f})")
 
 
-def _pair(record: dict, variant: str) -> tuple[dict, dict]:
-    return (find_row(record, variant=variant, impl="scratch"),
-            find_row(record, variant=variant, impl="torch"))
-
-
 def flexibility_variants(record: dict) -> str:
     rows = []
     for name, variant in record["config"]["variants"].items():
-        s, t = _pair(record, name)
-        rows.append([variant["title"], s["lines_touched"], t["lines_touched"],
-                     s["derivative_lines"], t["derivative_lines"], _accuracy(s), _accuracy(t),
-                     f"{s['seconds_per_epoch']:.2f}", f"{t['seconds_per_epoch']:.2f}"])
-    return markdown_table(["variant", "lines, scratch", "lines, PyTorch",
-                           "gradient lines by hand, scratch", "gradient lines by hand, PyTorch",
-                           "test accuracy, scratch", "test accuracy, PyTorch",
-                           "s/epoch, scratch", "s/epoch, PyTorch"], rows)
+        for impl in _impls(record):
+            r = find_row(record, variant=name, impl=impl)
+            rows.append([variant["title"], IMPL_NAMES[impl], r["lines_touched"],
+                         r["derivative_lines"], _accuracy(r), f"{r['seconds_per_epoch']:.2f}"])
+    return markdown_table(["variant", "implementation", "lines added or changed",
+                           "of them, gradient lines by hand", "test accuracy", "s/epoch"],
+                          rows, "llrrrr")
 
 
 def flexibility_settings(record: dict) -> str:
@@ -210,40 +224,55 @@ def flexibility_settings(record: dict) -> str:
 def flexibility_quotes(record: dict) -> dict[str, str]:
     config, rows = record["config"], record["rows"]
     changed = [r for r in rows if r["variant"] != "baseline"]
+    impls = _impls(record)
     total = {impl: sum(r["lines_touched"] for r in changed if r["impl"] == impl)
-             for impl in ("scratch", "torch")}
+             for impl in impls}
     derivative = {impl: sum(r["derivative_lines"] for r in changed if r["impl"] == impl)
-                  for impl in ("scratch", "torch")}
+                  for impl in impls}
     with_derivative = sum(r["hand_written_derivative"] for r in changed if r["impl"] == "scratch")
     base = config["base"]
+    keras = "keras" in impls
     return {"variants": str(len(config["variants"]) - 1),
             "scratch_lines": str(total["scratch"]), "torch_lines": str(total["torch"]),
+            "keras_lines": str(total["keras"]) if keras else "not measured",
             "scratch_derivative": str(derivative["scratch"]),
             "torch_derivative": str(derivative["torch"]),
-            "with_derivative": str(with_derivative),
+            "with_derivative": str(with_derivative), "keras_note": keras_note(record),
             "epochs": str(config["epochs"]), "seeds": str(config["seeds"]),
             "examples": f"{config['train_size'] or EPOCH_EXAMPLES:,}",
             "base_network": "-".join(map(str, [784, *base["hidden"], 10])),
             "base_eta": str(base["eta"]), "base_lmbda": str(base["lmbda"]),
             "batch_size": str(base["batch_size"]), "dtype": base["dtype"],
             **{f"{variant}_{impl}_s": _epoch_seconds(record, variant, impl)
-               for variant in ("baseline", "conv") for impl in ("scratch", "torch")}}
+               for variant in ("baseline", "conv") for impl in ("scratch", "torch", "keras")}}
 
 
 def _epoch_seconds(record: dict, variant: str, impl: str) -> str:
+    if impl not in _impls(record):
+        return "not measured"
     return f"{find_row(record, variant=variant, impl=impl)['seconds_per_epoch']:.2f}"
 
 
 def tooling_code(record: dict) -> str:
     tasks = dict.fromkeys(r["task"] for r in record["rows"])
-    rows = [[task, find_row(record, task=task, impl="scratch")["lines"],
-             find_row(record, task=task, impl="torch")["lines"]] for task in tasks]
-    return markdown_table(["task", "lines, from scratch", "lines, PyTorch"], rows)
+    impls = _impls(record)
+    rows = [[task, *(find_row(record, task=task, impl=impl)["lines"] for impl in impls)]
+            for task in tasks]
+    return markdown_table(["task", *(f"lines, {IMPL_NAMES[impl]}" for impl in impls)], rows)
+
+
+def tooling_boards(record: dict) -> str:
+    rows = [[IMPL_NAMES[impl], len(b["scalar_tags"]), b["histograms"], b["graph_nodes"] or "none",
+             f"{b['scalar_max_difference']:.1e}", f"{b['event_file_bytes'] / 1024:,.0f} KiB"]
+            for impl, b in record["tensorboard"].items()]
+    return markdown_table(["logged by", "curves", "histograms", "graph nodes",
+                           "largest difference, read back vs logged", "event files"], rows)
 
 
 def tooling_exports(record: dict) -> str:
     formats = {"scratch": "the network's JSON (`Network.save`)",
-               "torch": "`torch.export` program (`.pt2`)"}
+               "torch": "`torch.export` program (`.pt2`)",
+               "keras": "TensorFlow SavedModel (`model.export`)"}
     rows = [[IMPL_NAMES[impl], formats[impl], f"{e['file_bytes'] / 1024:,.0f} KiB",
              f"{e['seconds']:.3f}", pct(e["predictions_agree"]),
              f"{e['max_output_difference']:.1e}"]
@@ -254,11 +283,16 @@ def tooling_exports(record: dict) -> str:
 
 
 def tooling_quotes(record: dict) -> dict[str, str]:
-    board = record["tensorboard"]
+    board = record["tensorboard"]["torch"]
+    keras = record["tensorboard"].get("keras")
     return {"scalar_tags": str(len(board["scalar_tags"])),
             "histograms": str(board["histograms"]), "graph_nodes": str(board["graph_nodes"]),
             "scalar_difference": f"{board['scalar_max_difference']:.1e}",
             "event_kib": f"{board['event_file_bytes'] / 1024:,.0f}",
+            "keras_histograms": str(keras["histograms"]) if keras else "not measured",
+            "keras_scalar_difference": (f"{keras['scalar_max_difference']:.1e}" if keras
+                                        else "not measured"),
+            "keras_note": keras_note(record),
             "epochs": str(record["config"]["epochs"]),
             "examples": f"{record['exports']['torch']['examples']:,}"}
 
@@ -318,7 +352,25 @@ def speed_quotes(record: dict) -> dict[str, str]:
         "torch32_widest_peak_pct": f"{100 * wide('torch float32')['fraction_of_peak']:.0f}",
         "peak_f64": f"{record['gemm_by_library']['all_threads']['float64']['peak']:.0f}",
         "malloc": record["malloc"],
+        "keras_note": keras_note(record),
+        **_keras_speed(record, small, large),
     }
+
+
+def _keras_speed(record: dict, small: int, large: int) -> dict[str, str]:
+    """Keras's seconds per epoch and its ratio to the other two, at both ends of the sweep."""
+    if "keras float32" not in record["config"]["paths"]:
+        return dict.fromkeys(("keras32_b10_epoch_s", "keras_vs_scratch_b10",
+                              "keras_vs_torch_b10", "keras_vs_scratch_large"), "not measured")
+
+    def epoch(path: str, batch: int) -> float:
+        return find_row(record, sweep="batch", path=path, batch_size=batch)["seconds_per_epoch"]
+
+    keras, keras_large = epoch("keras float32", small), epoch("keras float32", large)
+    return {"keras32_b10_epoch_s": f"{keras:.2f}",
+            "keras_vs_scratch_b10": f"{keras / epoch('scratch float32', small):.1f}",
+            "keras_vs_torch_b10": f"{keras / epoch('torch float32', small):.1f}",
+            "keras_vs_scratch_large": f"{keras_large / epoch('scratch float32', large):.2f}"}
 
 
 def _crossover_text(found: dict, label: str) -> str:
@@ -343,7 +395,14 @@ def book_quotes(record: dict) -> dict[str, str]:
         "datasets": ", ".join(record["config"]["datasets"]),
         "stalled": f"{stalled} of {runs}",
         "paired_matches": "{} of {}".format(*_paired_matches(record)),
+        "keras_note": keras_note(record),
+        "keras_largest_gap_pp": _keras_gap(mnist),
     } | {f"{r['setting']}_{r['impl']}_best": pct(r["best_of_3"]) for r in mnist}
+
+
+def _keras_gap(mnist_rows: list[dict]) -> str:
+    gaps = [abs(r["gap_to_book_pp"]) for r in mnist_rows if r["impl"] == "keras"]
+    return f"{max(gaps):.2f}" if gaps else "not measured"
 
 
 def code_quotes(record: dict) -> dict[str, str]:
@@ -351,7 +410,9 @@ def code_quotes(record: dict) -> dict[str, str]:
             "torch_total": str(record["totals"]["torch"]),
             "ratio": f"{record['ratio']:.1f}",
             "scratch_derivative": str(record["hand_written_derivative_lines"]["scratch"]),
-            "torch_derivative": str(record["hand_written_derivative_lines"]["torch"])}
+            "torch_derivative": str(record["hand_written_derivative_lines"]["torch"]),
+            "keras_total": str(record["totals"]["keras"]),
+            "keras_ratio": f"{record['totals']['scratch'] / record['totals']['keras']:.1f}"}
 
 
 TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
@@ -369,6 +430,7 @@ TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
     "flexibility.variants": ("flexibility", flexibility_variants),
     "flexibility.settings": ("flexibility", flexibility_settings),
     "tooling.code": ("tooling", tooling_code),
+    "tooling.boards": ("tooling", tooling_boards),
     "tooling.exports": ("tooling", tooling_exports),
 }
 QUOTES: dict[str, Callable[[dict], dict[str, str]]] = {

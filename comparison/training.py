@@ -7,6 +7,7 @@ only gives them a common shape, a *runner* with ``train_epoch``, ``evaluate`` an
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -19,6 +20,14 @@ from comparison.runners import make_runner
 from comparison.variants import VARIANTS
 
 IMPLEMENTATIONS = ("scratch", "torch", "keras")  # keras: an optional extra
+
+
+def installed(impls: Sequence[str] = IMPLEMENTATIONS) -> list[str]:
+    """Those of ``impls`` whose libraries are installed: experiments leave out Keras without
+    its extra, and the site says it was not measured."""
+    extra = ("keras", "tensorflow")
+    keras = all(importlib.util.find_spec(module) is not None for module in extra)
+    return [impl for impl in impls if impl != "keras" or keras]
 
 
 class TrainingDiverged(RuntimeError):

@@ -1,4 +1,4 @@
-"""The flexibility variants: one change to the baseline network, made in both implementations.
+"""The flexibility variants: one change to the baseline network, made in every implementation.
 
 A ``Variant`` names the classes and functions each implementation uses for it, the training
 settings that differ from the baseline's, and, as ``Change`` entries, the functions written or
@@ -38,6 +38,12 @@ class Variant:
     scratch_cost: type | None = None  # None: the configured cost
     torch_cost: Callable | None = None
     torch_optimizer: Callable | None = None  # None: torch_net.make_optimizer
+    # Keras is an optional extra, so its functions are named ("module.function" under
+    # ``comparison``) and imported only by the Keras runner.
+    keras_model: str = "keras_net.build"
+    keras_changes: tuple[Change, ...] = ()
+    keras_cost: str | None = None  # None: the configured cost
+    keras_compile: str = "keras_net.compile_model"
     settings: dict = field(default_factory=dict)  # what differs from the baseline's training
     deterministic: bool = True  # False: the two draw different random numbers
 
@@ -51,6 +57,7 @@ def _edited(file: str, cls: str, base: str, methods: str, derivative: str = "") 
 
 SCRATCH, SCRATCH_BASE = "scratch/variants.py", "scratch/network.py::Network"
 TORCH, TORCH_BASE = "torch_variants.py", "torch_net.py::Net"
+KERAS, KERAS_BUILD = "keras_variants.py", "keras_net.py::build"
 
 VARIANTS = {
     "baseline": Variant("Baseline: sigmoid neurons, cross-entropy, plain SGD"),
@@ -62,6 +69,8 @@ VARIANTS = {
                          Change("scratch/activations.py::relu"),
                          Change("scratch/activations.py::relu_prime", derivative=True)),
         torch_changes=tuple(_edited(TORCH, "ReLUNet", TORCH_BASE, "forward")),
+        keras_model="keras_variants.build_relu",
+        keras_changes=(Change(f"{KERAS}::build_relu", KERAS_BUILD),),
         settings={"eta": 0.1}),
     "softmax": Variant(
         "Softmax output, log-likelihood cost",
@@ -73,7 +82,10 @@ VARIANTS = {
                          Change("scratch/costs.py::LogLikelihoodCost.delta", derivative=True)),
         torch_changes=(Change(f"{TORCH}::log_likelihood_cost",
                               "torch_net.py::cross_entropy_cost"),),
-        scratch_cost=LogLikelihoodCost, torch_cost=torch_variants.log_likelihood_cost),
+        keras_changes=(Change(f"{KERAS}::log_likelihood_cost",
+                              "keras_net.py::cross_entropy_cost"),),
+        scratch_cost=LogLikelihoodCost, torch_cost=torch_variants.log_likelihood_cost,
+        keras_cost="keras_variants.log_likelihood_cost"),
     "momentum": Variant(
         "SGD with momentum",
         scratch_network=scratch_variants.MomentumNetwork,
@@ -82,6 +94,8 @@ VARIANTS = {
         torch_changes=(Change(f"{TORCH}::make_momentum_optimizer",
                               "torch_net.py::make_optimizer"),),
         torch_optimizer=torch_variants.make_momentum_optimizer,
+        keras_changes=(Change(f"{KERAS}::compile_momentum", "keras_net.py::compile_model"),),
+        keras_compile="keras_variants.compile_momentum",
         settings={"eta": 0.05}),
     "dropout": Variant(
         "Dropout on the hidden layer",
@@ -89,6 +103,8 @@ VARIANTS = {
         scratch_changes=tuple(_edited(SCRATCH, "DropoutNetwork", SCRATCH_BASE,
                                       "__init__ backprop", derivative="backprop")),
         torch_changes=tuple(_edited(TORCH, "DropoutNet", TORCH_BASE, "__init__ forward")),
+        keras_model="keras_variants.build_dropout",
+        keras_changes=(Change(f"{KERAS}::build_dropout", KERAS_BUILD),),
         deterministic=False),
     "two-hidden": Variant("Two hidden layers", settings={"hidden": (100, 100)}),
     "conv": Variant(
@@ -101,5 +117,7 @@ VARIANTS = {
                             "from_columns")),
                          Change("scratch/conv.py::unpool", derivative=True)),
         torch_changes=tuple(_edited(TORCH, "ConvNet", TORCH_BASE, "__init__ forward")),
+        keras_model="keras_variants.build_conv",
+        keras_changes=(Change(f"{KERAS}::build_conv", KERAS_BUILD),),
         settings={"eta": 0.1}),
 }

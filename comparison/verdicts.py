@@ -28,37 +28,58 @@ def _code(records: Records) -> dict:
     return records["code"]
 
 
+def _combined(verdicts: list[str]) -> str:
+    """One verdict for a claim about "PyTorch/TensorFlow" from one verdict per framework."""
+    return verdicts[0] if len(set(verdicts)) == 1 else "qualified"
+
+
 def hand_written_gradients(records: Records) -> tuple[str, str]:
     lines = _code(records)["hand_written_derivative_lines"]
-    verdict = "supported" if lines["scratch"] > 0 and lines["torch"] == 0 else "refuted"
+    frameworks = all(lines[impl] == 0 for impl in ("torch", "keras"))
+    verdict = "supported" if lines["scratch"] > 0 and frameworks else "refuted"
     return verdict, (f"{lines['scratch']} lines of hand-derived gradient code from scratch, "
-                     f"{lines['torch']} in PyTorch")
+                     f"{lines['torch']} in PyTorch, {lines['keras']} in Keras")
 
 
 def less_code(records: Records) -> tuple[str, str]:
-    code = _code(records)
-    ratio = code["ratio"]
-    verdict = "supported" if ratio >= 1.5 else "qualified" if ratio > 1 else "refuted"
-    return verdict, (f"{code['totals']['scratch']} vs {code['totals']['torch']} lines "
-                     f"({ratio:.1f}x) for the same network")
+    totals = _code(records)["totals"]
+    ratios = {impl: totals["scratch"] / totals[impl] for impl in ("torch", "keras")}
+    verdicts = ["supported" if r >= 1.5 else "qualified" if r > 1 else "refuted"
+                for r in ratios.values()]
+    return _combined(verdicts), (
+        f"{totals['scratch']} lines from scratch vs {totals['torch']} in PyTorch "
+        f"({ratios['torch']:.1f}x) and {totals['keras']} in Keras ({ratios['keras']:.1f}x) "
+        "for the same network")
 
 
 def development_time(records: Records) -> tuple[str, str]:
-    code = _code(records)
-    return "qualified", (f"time was not measured; code size was: {code['ratio']:.1f}x, "
-                         "most of it the gradient code PyTorch derives itself")
+    totals = _code(records)["totals"]
+    return "qualified", (
+        f"time was not measured; code size was: {totals['scratch'] / totals['torch']:.1f}x "
+        f"PyTorch's and {totals['scratch'] / totals['keras']:.1f}x Keras's, most of it the "
+        "gradient code the frameworks derive themselves")
 
 
-def _cpu_faster_points(records: Records) -> tuple[list, list]:
-    cross = records["speed"]["crossovers"]
-    return cross["batch_float32"]["torch_faster_at"], cross["batch_float32"]["points"]
+def _faster_points(records: Records, path: str) -> tuple[list, list]:
+    """The mini-batch sizes (float32, CPU) at which ``path`` trains faster than scratch."""
+    speed = {(r["path"], r["batch_size"]): r["examples_per_s"] for r in records["speed"]["rows"]
+             if r["sweep"] == "batch" and r["status"] == "ok"}
+    points = sorted({b for p, b in speed if p == path})
+    return [b for b in points if speed[path, b] > speed["scratch float32", b]], points
+
+
+def _measured_frameworks(records: Records) -> list[str]:
+    paths = records["speed"]["config"]["paths"]
+    return [p for p in ("torch float32", "keras float32") if p in paths]
 
 
 def scratch_slower(records: Records) -> tuple[str, str]:
-    faster, points = _cpu_faster_points(records)
-    verdict = ("refuted" if not faster else "supported" if len(faster) == len(points)
-               else "qualified")
-    return verdict, _speed_number(records)
+    verdicts = []
+    for path in _measured_frameworks(records):
+        faster, points = _faster_points(records, path)
+        verdicts.append("refuted" if not faster else "supported" if faster == points
+                        else "qualified")
+    return _combined(verdicts), _speed_number(records)
 
 
 def _speed_number(records: Records) -> str:
@@ -68,8 +89,10 @@ def _speed_number(records: Records) -> str:
         row = find_row(records["speed"], sweep="batch", path=path, batch_size=small)
         return row["seconds_per_epoch"]
 
+    keras = ("Keras not measured" if "keras float32" not in _measured_frameworks(records)
+             else f"{epoch('keras float32'):.2f} s in Keras")
     return (f"CPU, mini-batch {small}, float32: {epoch('scratch float32'):.2f} s/epoch from "
-            f"scratch vs {epoch('torch float32'):.2f} s in PyTorch")
+            f"scratch vs {epoch('torch float32'):.2f} s in PyTorch and {keras}")
 
 
 def larger_models(records: Records) -> tuple[str, str]:
@@ -77,17 +100,19 @@ def larger_models(records: Records) -> tuple[str, str]:
     widest = cross["points"][-1]
     if cross["torch_ahead_from"] is not None:
         verdict = "supported" if cross["torch_ahead_from"] == cross["points"][0] else "qualified"
-        return verdict, f"PyTorch ahead from width {cross['torch_ahead_from']} (of up to {widest})"
-    return "refuted", f"PyTorch not ahead at any width up to {widest} on this CPU"
+        return verdict, (f"PyTorch ahead from width {cross['torch_ahead_from']} (of up to "
+                         f"{widest}; PyTorch only)")
+    return "refuted", f"PyTorch not ahead at any width up to {widest} on this CPU (PyTorch only)"
 
 
 def gpu(records: Records) -> tuple[str, str]:
     gpu_name = records["speed"]["config"]["gpu"]
     if gpu_name is None:
-        return "not measured", "no GPU was available to this run; the scratch code has no GPU path"
+        return "not measured", ("no GPU was available to this run; the scratch code has no GPU "
+                                "path, and the Keras extra is TensorFlow's CPU build")
     rows = [r for r in records["speed"]["rows"] if "CUDA" in r["path"] and r["status"] == "ok"]
     best = max(r["examples_per_s"] for r in rows)
-    return "supported", f"{gpu_name}: up to {best:,.0f} examples/s"
+    return "supported", f"{gpu_name}: up to {best:,.0f} examples/s (PyTorch only)"
 
 
 def built_in_optimisations(records: Records) -> tuple[str, str]:
@@ -103,7 +128,7 @@ def built_in_optimisations(records: Records) -> tuple[str, str]:
     verdict = "refuted" if wins == 0 else "supported" if wins == len(compiled) else "qualified"
     first = max(c["first_batch_seconds"] for c in compiled)
     return verdict, (f"torch.compile faster than eager PyTorch at {wins} of {len(compiled)} "
-                     f"points; up to {first:.0f} s to compile")
+                     f"points; up to {first:.0f} s to compile (Keras's XLA not measured)")
 
 
 def distributed(records: Records) -> tuple[str, str]:
@@ -112,7 +137,7 @@ def distributed(records: Records) -> tuple[str, str]:
     works = record["replica_max_difference"] == 0.0
     verdict = "refuted" if not works else "supported" if best > 1.2 else "qualified"
     return verdict, (f"DDP ran with identical replicas; 2 processes on {record['cores']} cores: "
-                     f"{best:.2f}x the 1-process speed at best")
+                     f"{best:.2f}x the 1-process speed at best (PyTorch only)")
 
 
 TRAINED = 0.5  # test accuracy well above chance (0.1): the variant learns
@@ -120,8 +145,10 @@ TRAINED = 0.5  # test accuracy well above chance (0.1): the variant learns
 
 def _variant_lines(records: Records) -> tuple[dict, dict, int]:
     quotes = flexibility_quotes(records["flexibility"])
-    lines = {impl: int(quotes[f"{impl}_lines"]) for impl in ("scratch", "torch")}
+    lines = {impl: quotes[f"{impl}_lines"] for impl in ("scratch", "torch", "keras")}
     derivative = {impl: int(quotes[f"{impl}_derivative"]) for impl in ("scratch", "torch")}
+    derivative["keras"] = sum(r["derivative_lines"] for r in records["flexibility"]["rows"]
+                              if r["impl"] == "keras")
     return lines, derivative, int(quotes["variants"])
 
 
@@ -129,34 +156,49 @@ def full_control(records: Records) -> tuple[str, str]:
     """Every variant was written from scratch; the question is whether that control is to be
     had only there, so the verdict turns on whether PyTorch trained every variant too."""
     lines, derivative, variants = _variant_lines(records)
-    trained = {impl: all(r["test_accuracy"] > TRAINED for r in records["flexibility"]["rows"]
-                         if r["impl"] == impl) for impl in ("scratch", "torch")}
-    verdict = ("qualified" if trained["torch"] or not trained["scratch"] else "supported")
+    rows = records["flexibility"]["rows"]
+    trained = {impl: all(r["test_accuracy"] > TRAINED for r in rows if r["impl"] == impl)
+               for impl in {r["impl"] for r in rows}}
+    frameworks = any(trained.get(impl) for impl in ("torch", "keras"))
+    verdict = "qualified" if frameworks or not trained["scratch"] else "supported"
     return verdict, (f"all {variants} variants written from scratch ({lines['scratch']} lines, "
                      f"{derivative['scratch']} of them hand-derived gradients); PyTorch "
-                     f"expressed the same {variants} in {lines['torch']} lines")
+                     f"expressed the same {variants} in {lines['torch']} lines, Keras in "
+                     f"{lines['keras']}")
 
 
 def easy_to_vary(records: Records) -> tuple[str, str]:
     lines, derivative, variants = _variant_lines(records)
-    verdict = ("supported" if derivative["torch"] == 0 and 2 * lines["torch"] <= lines["scratch"]
-               else "qualified" if lines["torch"] < lines["scratch"] else "refuted")
-    return verdict, (f"{variants} variants: {lines['torch']} lines added or changed in PyTorch, "
-                     f"{lines['scratch']} from scratch ({derivative['scratch']} of them "
-                     "hand-derived gradients)")
+    scratch = int(lines["scratch"])
+    verdicts = [("supported" if derivative[impl] == 0 and 2 * int(lines[impl]) <= scratch
+                 else "qualified" if int(lines[impl]) < scratch else "refuted")
+                for impl in ("torch", "keras") if lines[impl] != "not measured"]
+    return _combined(verdicts), (
+        f"{variants} variants: {lines['torch']} lines added or changed in PyTorch, "
+        f"{lines['keras']} in Keras, {scratch} from scratch ({derivative['scratch']} of them "
+        "hand-derived gradients)")
 
 
 def tooling(records: Records) -> tuple[str, str]:
     record = records["tooling"]
-    board, exported = record["tensorboard"], record["exports"]["torch"]
-    works = (board["graph_nodes"] > 0 and board["histograms"] > 0
-             and board["scalar_max_difference"] < 1e-6 and exported["predictions_agree"] == 1.0)
+    boards, exports = record["tensorboard"], record["exports"]
+    verdicts = []
+    for impl, board in boards.items():
+        works = (board["histograms"] > 0 and board["scalar_max_difference"] < 1e-6
+                 and exports[impl]["predictions_agree"] == 1.0)
+        verdicts.append("supported" if works else "refuted")
     task = "curves and histograms"
-    return ("supported" if works else "refuted"), (
-        f"TensorBoard in {find_row(record, task=task, impl='torch')['lines']} lines (matplotlib "
-        f"by hand: {find_row(record, task=task, impl='scratch')['lines']}); torch.export kept "
-        f"{pct(exported['predictions_agree'])} of predictions; data loading and debugging "
-        "tools not measured")
+
+    def lines(impl: str) -> str:
+        return str(find_row(record, task=task, impl=impl)["lines"])
+
+    keras = (f"Keras's TensorBoard callback in {lines('keras')}" if "keras" in boards
+             else "Keras not measured")
+    return _combined(verdicts), (
+        f"TensorBoard from PyTorch in {lines('torch')} lines, {keras} (matplotlib by hand: "
+        f"{lines('scratch')}); exports kept at least "
+        f"{pct(min(e['predictions_agree'] for e in exports.values()))} of predictions; data "
+        "loading and debugging tools not measured")
 
 
 def not_measured(reason: str) -> Callable[[Records], tuple[str, str]]:

@@ -154,7 +154,9 @@ def _provenance(name: str, where: str) -> str:
         f"commit `{p['commit'][:10]}`{dirty}",
         f"- **Machine** {p['cpu']}, {p['logical_cpus']} logical CPUs, PyTorch threads "
         f"{p['torch_threads']}, BLAS {p['blas']}, GPU: {p['gpu'] or 'none'}",
-        f"- **Software** Python {p['python']}, NumPy {p['numpy']}, PyTorch {p['torch']}",
+        f"- **Software** Python {p['python']}, NumPy {p['numpy']}, PyTorch {p['torch']}"
+        + (f", Keras {p['keras']} on TensorFlow {p['tensorflow']}" if p.get("keras") else
+           ", Keras not installed"),
         f"- **Seeds** {', '.join(map(str, p['seeds']))}; **statistic**: {statistic}",
         f"- **Raw data** [{name}.json]({base}.json) · [{name}.csv]({base}.csv)",
         f"- **Reproduce** `python -m comparison run --profile {p['profile']} --only {name} "

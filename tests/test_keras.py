@@ -42,3 +42,43 @@ def test_keras_evaluation_matches_scratch_on_the_same_weights(digits):
     keras_runner = make_runner(replace(config, impl="keras", init_from="scratch"), digits)
     np.testing.assert_allclose(keras_runner.evaluate("test"), scratch.evaluate("test"),
                                rtol=1e-9)
+
+
+def test_tensorboard_callback_logs_what_fit_returns(digits, tmp_path):
+    from comparison import keras_tooling
+    from comparison.experiments.tooling import read_back_keras
+
+    runner = make_runner(TrainConfig(impl="keras", hidden=(8,), cost="cross-entropy", eta=0.5,
+                                     init="scaled", dtype="float32", device="cpu"), digits)
+    (x, _, target), (x_val, _, target_val) = runner.splits["training"], runner.splits["validation"]
+    history = keras_tooling.fit_with_tensorboard(runner.model, x, target, (x_val, target_val),
+                                                 epochs=2, batch_size=10, log_dir=tmp_path)
+    board = read_back_keras(tmp_path, history)
+    assert len(history["loss"]) == 2 and len(history["val_loss"]) == 2
+    assert board["scalar_max_difference"] < 1e-6
+    assert board["histograms"] == 4 * 2, "a kernel and a bias per layer, every epoch"
+
+
+def test_keras_export_round_trip_gives_the_same_outputs(digits, tmp_path):
+    from comparison import keras_tooling
+
+    runner = make_runner(TrainConfig(impl="keras", hidden=(8,), dtype="float32", device="cpu"),
+                         digits)
+    x = runner.splits["test"][0]
+    keras_tooling.export(runner.model, tmp_path / "saved")
+    loaded = keras_tooling.load_exported(tmp_path / "saved")
+    np.testing.assert_array_equal(np.asarray(loaded(x)), runner.model.predict_on_batch(x))
+
+
+def test_conv_parameters_convert_between_layouts_both_ways(digits):
+    """Keras's (rows, columns, in, maps) filters and channels-last Flatten order come back in
+    PyTorch's layout, and go in again unchanged."""
+    config = TrainConfig(impl="keras", variant="conv", hidden=(10,), device="cpu")
+    runner = make_runner(config, digits)
+    parameters = runner.parameters()
+    assert parameters[0][0].shape == (20, 1, 5, 5) and parameters[1][0].shape == (10, 2880)
+    scratch = make_runner(replace(config, impl="scratch"), digits).parameters()
+    runner.set_parameters(scratch)
+    for (w, b), (w_again, b_again) in zip(scratch, runner.parameters()):
+        np.testing.assert_array_equal(w, w_again)
+        np.testing.assert_array_equal(b, b_again)

@@ -1,6 +1,7 @@
 """The flexibility variants: the same computation in both implementations, and every
 hand-written backward pass checked against the definition of a derivative."""
 
+import importlib.util
 from dataclasses import replace
 
 import numpy as np
@@ -18,6 +19,9 @@ from comparison.training import TrainConfig
 from comparison.variants import VARIANTS, Change
 
 DETERMINISTIC = [name for name, v in VARIANTS.items() if v.deterministic]
+NEEDS_KERAS = pytest.mark.skipif(importlib.util.find_spec("keras") is None,
+                                 reason="the Keras extra is not installed")
+FRAMEWORKS = ["torch", pytest.param("keras", marks=NEEDS_KERAS)]
 EPOCHS, TOLERANCE = 2, 1e-9  # as for the baseline (test_equivalence.py)
 
 
@@ -25,28 +29,27 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
 
 
+@pytest.mark.parametrize("other", FRAMEWORKS)
 @pytest.mark.parametrize("name", DETERMINISTIC)
-def test_every_deterministic_variant_computes_the_same_in_both(digits, name):
+def test_every_deterministic_variant_computes_the_same_in_both(digits, name, other):
     settings = {"hidden": (20,), "eta": 0.5} | VARIANTS[name].settings
     config = TrainConfig(variant=name, batch_size=10, cost="cross-entropy", lmbda=1.0,
                          init="scaled", device="cpu", **settings)
-    scratch, torch_params = train_pair(config, digits, EPOCHS)
+    scratch, twin = train_pair(config, digits, EPOCHS, other)
     initial = make_runner(config, digits).parameters()
     assert max_difference(scratch, initial) > 1e-2, "training must actually move the weights"
-    assert max_difference(scratch, torch_params) < TOLERANCE
+    assert max_difference(scratch, twin) < TOLERANCE
 
 
-def test_dropout_trains_in_both_and_is_off_for_evaluation(digits):
-    accuracies = {}
-    for impl in ("scratch", "torch"):
-        config = TrainConfig(impl=impl, variant="dropout", hidden=(30,), cost="cross-entropy",
-                             eta=0.5, init="scaled", device="cpu")
-        runner = make_runner(config, digits)
-        before = runner.evaluate("test")
-        assert runner.evaluate("test") == before, "evaluation must not drop neurons"
-        runner.train_epoch(np.array_split(np.arange(len(digits.train)), 100))
-        accuracies[impl] = runner.evaluate("test")[1]
-    assert min(accuracies.values()) > 0.9
+@pytest.mark.parametrize("impl", ["scratch", *FRAMEWORKS])
+def test_dropout_trains_and_is_off_for_evaluation(digits, impl):
+    config = TrainConfig(impl=impl, variant="dropout", hidden=(30,), cost="cross-entropy",
+                         eta=0.5, init="scaled", device="cpu")
+    runner = make_runner(config, digits)
+    before = runner.evaluate("test")
+    assert runner.evaluate("test") == before, "evaluation must not drop neurons"
+    runner.train_epoch(np.array_split(np.arange(len(digits.train)), 100))
+    assert runner.evaluate("test")[1] > 0.9
 
 
 def numerical_gradient(cost, array: np.ndarray, indices, eps: float = 1e-6) -> np.ndarray:
@@ -121,6 +124,8 @@ def test_changes_are_counted_against_the_baseline_function():
     assert 1 <= edited["lines_changed"] <= 3 and edited["derivative_lines"] == 0
     new = count_changes((Change("scratch/activations.py::relu_prime", derivative=True),))
     assert new["lines_added"] == new["derivative_lines"] == 2
+    renamed = count_changes((Change("keras_variants.py::build_relu", "keras_net.py::build"),))
+    assert renamed["lines_touched"] == 1, "only 'sigmoid' -> 'relu'; the new name is no change"
 
 
 def test_an_unknown_variant_is_a_clear_error():

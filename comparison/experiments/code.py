@@ -2,7 +2,8 @@
 
 Lines are counted from the source itself with ``ast``: logical lines inside each function,
 without blank lines, comments or docstrings. Each function is assigned a *role* (forward pass,
-cost, gradients, update, training loop), so the two implementations are compared job by job.
+cost, gradients, update, training loop), so the implementations are compared job by job. The
+Keras source is counted whether or not its extra is installed: counting needs no import.
 """
 
 from __future__ import annotations
@@ -16,27 +17,34 @@ from comparison.experiments.context import Context
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
-# role -> (scratch functions, torch functions) as "file::Qualified.name"
+# role -> {implementation: its functions, as "file::Qualified.name"}
 ROLES = {
-    "model and forward pass": (
-        ["scratch/network.py::Network.__init__", "scratch/network.py::Network.feedforward",
-         "scratch/activations.py::sigmoid"],
-        ["torch_net.py::Net.__init__", "torch_net.py::Net.forward", "torch_net.py::init_weights"]),
-    "cost functions": (
-        ["scratch/costs.py::QuadraticCost.fn", "scratch/costs.py::CrossEntropyCost.fn"],
-        ["torch_net.py::quadratic_cost", "torch_net.py::cross_entropy_cost"]),
-    "gradients (backpropagation)": (
-        ["scratch/costs.py::QuadraticCost.delta", "scratch/costs.py::CrossEntropyCost.delta",
-         "scratch/activations.py::sigmoid_prime", "scratch/network.py::Network.backprop"],
-        []),
-    "parameter update (SGD with L2)": (
-        ["scratch/network.py::Network.update_mini_batch"],
-        ["torch_net.py::make_optimizer"]),
+    "model and forward pass": {
+        "scratch": ["scratch/network.py::Network.__init__",
+                    "scratch/network.py::Network.feedforward", "scratch/activations.py::sigmoid"],
+        "torch": ["torch_net.py::Net.__init__", "torch_net.py::Net.forward",
+                  "torch_net.py::init_weights"],
+        "keras": ["keras_net.py::build", "keras_net.py::dense"]},
+    "cost functions": {
+        "scratch": ["scratch/costs.py::QuadraticCost.fn", "scratch/costs.py::CrossEntropyCost.fn"],
+        "torch": ["torch_net.py::quadratic_cost", "torch_net.py::cross_entropy_cost"],
+        "keras": ["keras_net.py::quadratic_cost", "keras_net.py::cross_entropy_cost"]},
+    "gradients (backpropagation)": {
+        "scratch": ["scratch/costs.py::QuadraticCost.delta",
+                    "scratch/costs.py::CrossEntropyCost.delta",
+                    "scratch/activations.py::sigmoid_prime",
+                    "scratch/network.py::Network.backprop"],
+        "torch": [], "keras": []},
+    "parameter update (SGD with L2)": {
+        "scratch": ["scratch/network.py::Network.update_mini_batch"],
+        "torch": ["torch_net.py::make_optimizer"],
+        "keras": ["keras_net.py::compile_model", "keras_net.py::l2_penalty"]},
     # Each implementation's own loop; the runners' conversions for the shared interface
     # (NumPy indices to tensors) would not exist in a program using one library alone.
-    "training loop over mini-batches": (
-        ["runners.py::ScratchRunner.train_epoch"],
-        ["torch_net.py::train_epoch"]),
+    "training loop over mini-batches": {
+        "scratch": ["runners.py::ScratchRunner.train_epoch"],
+        "torch": ["torch_net.py::train_epoch"],
+        "keras": ["keras_net.py::train_epoch"]},
 }
 DERIVATIVE_ROLE = "gradients (backpropagation)"
 
@@ -48,17 +56,18 @@ def make_config(profile: str, context: Context) -> dict:
 
 
 def run(config: dict, context: Context) -> dict:
+    impls = list(next(iter(config["roles"].values())))
     rows = []
-    for role, (scratch, torch) in config["roles"].items():
+    for role, functions in config["roles"].items():
         rows.append({"role": role,
-                     "scratch_lines": sum(logical_lines(*ref.split("::")) for ref in scratch),
-                     "torch_lines": sum(logical_lines(*ref.split("::")) for ref in torch),
-                     "scratch_functions": len(scratch), "torch_functions": len(torch)})
-    totals = {impl: sum(r[f"{impl}_lines"] for r in rows) for impl in ("scratch", "torch")}
+                     **{f"{impl}_lines": sum(logical_lines(*ref.split("::")) for ref in refs)
+                        for impl, refs in functions.items()},
+                     **{f"{impl}_functions": len(refs) for impl, refs in functions.items()}})
+    totals = {impl: sum(r[f"{impl}_lines"] for r in rows) for impl in impls}
     derivative = next(r for r in rows if r["role"] == DERIVATIVE_ROLE)
     return {"rows": rows, "totals": totals,
-            "hand_written_derivative_lines": {"scratch": derivative["scratch_lines"],
-                                              "torch": derivative["torch_lines"]},
+            "hand_written_derivative_lines": {impl: derivative[f"{impl}_lines"]
+                                              for impl in impls},
             "ratio": totals["scratch"] / totals["torch"]}
 
 
@@ -105,5 +114,5 @@ def source_of(file: str, qualified_name: str) -> str:
 
 
 def _files() -> list[str]:
-    return sorted({ref.split("::")[0] for pair in ROLES.values() for side in pair
-                   for ref in side})
+    return sorted({ref.split("::")[0] for functions in ROLES.values()
+                   for refs in functions.values() for ref in refs})

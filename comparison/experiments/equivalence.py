@@ -1,8 +1,8 @@
-"""Do the two implementations compute the same thing? Measured on real MNIST.
+"""Do the implementations compute the same thing? Measured on real MNIST.
 
-Both start from the same initial parameters (the scratch network's) and see the same
-mini-batches; after training, the largest difference between any two matching parameters is
-recorded for each cost, with and without L2, in float64 and float32.
+PyTorch and Keras (where installed) each start from the scratch network's initial parameters
+and see the same mini-batches; after training, the largest difference between any two matching
+parameters is recorded for each cost, with and without L2, in float64 and float32.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 from comparison.data import load_dataset
 from comparison.experiments.context import Context
 from comparison.runners import make_runner
-from comparison.training import TrainConfig, minibatches
+from comparison.training import TrainConfig, installed, minibatches
 
 SETTINGS = {
     "quadratic": dict(cost="quadratic", eta=3.0, lmbda=0.0, init="large"),
@@ -27,7 +27,8 @@ PROFILES = {"smoke": dict(examples=100, epochs=1), "quick": dict(examples=1000, 
 
 
 def make_config(profile: str, context: Context) -> dict:
-    return {"profile": profile, **PROFILES[profile], "settings": SETTINGS,
+    others = [impl for impl in installed() if impl != "scratch"]
+    return {"profile": profile, **PROFILES[profile], "settings": SETTINGS, "others": others,
             "dtypes": ["float64", "float32"], "seed": context.seed, "batch_size": 10}
 
 
@@ -39,14 +40,16 @@ def run(config: dict, context: Context) -> dict:
         for dtype in config["dtypes"]:
             train_config = TrainConfig(batch_size=config["batch_size"], dtype=dtype,
                                        seed=config["seed"], device="cpu", **setting)
-            scratch, torch_params = train_pair(train_config, data, config["epochs"])
+            row = {"setting": name, "dtype": dtype}
+            for other in config["others"]:
+                scratch, twin = train_pair(train_config, data, config["epochs"], other)
+                row[f"{other}_max_abs_difference"] = max_difference(scratch, twin)
             initial = make_runner(train_config, data).parameters()
-            rows.append({"setting": name, "dtype": dtype,
-                         "max_abs_difference": max_difference(scratch, torch_params),
-                         "max_abs_change_in_training": max_difference(scratch, initial)})
+            rows.append(row | {"max_abs_change_in_training": max_difference(scratch, initial)})
     return {"rows": rows,
-            "worst": {dtype: max(r["max_abs_difference"] for r in rows if r["dtype"] == dtype)
-                      for dtype in config["dtypes"]}}
+            "worst": {other: {dtype: max(r[f"{other}_max_abs_difference"] for r in rows
+                                         if r["dtype"] == dtype) for dtype in config["dtypes"]}
+                      for other in config["others"]}}
 
 
 def train_pair(config: TrainConfig, data, epochs: int, other: str = "torch") -> tuple[list, list]:

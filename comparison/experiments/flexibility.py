@@ -1,4 +1,4 @@
-"""How much does it take to change the network? Six variants, made in both implementations.
+"""How much does it take to change the network? Six variants, made in every implementation.
 
 For each variant of ``comparison/variants.py`` and each implementation: the lines of code
 added and changed against the baseline, counted from the source (an edited copy of a baseline
@@ -16,8 +16,8 @@ import numpy as np
 from comparison.data import load_dataset
 from comparison.experiments.code import code_lines
 from comparison.experiments.context import Context, run_parallel
-from comparison.training import TrainConfig, train
-from comparison.variants import VARIANTS, Change
+from comparison.training import TrainConfig, installed, train
+from comparison.variants import VARIANTS, Change, Variant
 
 # The variants' common ground: the book's chapter-3 network, in float32 (PyTorch's default).
 BASE = dict(hidden=(100,), cost="cross-entropy", eta=0.5, lmbda=5.0, init="scaled",
@@ -25,33 +25,35 @@ BASE = dict(hidden=(100,), cost="cross-entropy", eta=0.5, lmbda=5.0, init="scale
 PROFILES = {"smoke": dict(train_size=None, epochs=1, seeds=1),
             "quick": dict(train_size=10_000, epochs=3, seeds=1),
             "full": dict(train_size=None, epochs=10, seeds=3)}
-IMPLEMENTATIONS = ("scratch", "torch")
 
 
 def make_config(profile: str, context: Context) -> dict:
     variants = {name: {"title": v.title, "settings": v.settings, "deterministic": v.deterministic}
                 for name, v in VARIANTS.items()}
     return {"profile": profile, **PROFILES[profile], "base": BASE, "variants": variants,
-            "base_seed": context.seed}
+            "implementations": installed(), "base_seed": context.seed}
 
 
 def run(config: dict, context: Context) -> dict:
     seeds = [config["base_seed"] + k for k in range(config["seeds"])]
-    jobs = [(name, impl, seed) for name in config["variants"] for impl in IMPLEMENTATIONS
+    impls = config["implementations"]
+    jobs = [(name, impl, seed) for name in config["variants"] for impl in impls
             for seed in seeds]
     args = [(context.data_dir, _train_config(config, *job)) for job in jobs]
     histories = run_parallel(_train_one, args, context, desc="variant runs")
     rows = []
     for name, variant in VARIANTS.items():
-        for impl in IMPLEMENTATIONS:
+        for impl in impls:
             runs = [h for (n, i, _), h in zip(jobs, histories) if (n, i) == (name, impl)]
-            changes = variant.scratch_changes if impl == "scratch" else variant.torch_changes
             rows.append({"variant": name, "title": variant.title, "impl": impl,
-                         **count_changes(changes), **_accuracy_and_time(runs)})
+                         **count_changes(changes_of(variant, impl)), **_accuracy_and_time(runs)})
     return {"rows": rows, "functions": {
-        name: {impl: [asdict(c) for c in (v.scratch_changes if impl == "scratch"
-                                           else v.torch_changes)] for impl in IMPLEMENTATIONS}
+        name: {impl: [asdict(c) for c in changes_of(v, impl)] for impl in impls}
         for name, v in VARIANTS.items()}}
+
+
+def changes_of(variant: Variant, impl: str) -> tuple[Change, ...]:
+    return getattr(variant, f"{impl}_changes")
 
 
 def _train_config(config: dict, variant: str, impl: str, seed: int) -> TrainConfig:
@@ -67,11 +69,16 @@ def _train_one(data_dir, train_config: TrainConfig) -> dict:
 
 
 def count_changes(changes: tuple[Change, ...]) -> dict:
-    """Lines added and changed against the baseline, and how many of them are derivatives."""
+    """Lines added and changed against the baseline, and how many of them are derivatives.
+
+    An edited copy is compared with its original line by line; a new function counts whole.
+    """
     added = changed = derivative = 0
     for change in changes:
         new = code_lines(*change.ref.split("::"))
         old = code_lines(*change.replaces.split("::")) if change.replaces else []
+        if old:  # a copy under a new name: the rename alone is no change
+            new[0] = new[0].replace(_name(change.ref), _name(change.replaces), 1)
         opcodes = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
         a = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag == "insert")
         c = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag == "replace")
@@ -80,6 +87,10 @@ def count_changes(changes: tuple[Change, ...]) -> dict:
     return {"lines_added": added, "lines_changed": changed, "lines_touched": added + changed,
             "derivative_lines": derivative, "hand_written_derivative": derivative > 0,
             "functions_touched": len(changes)}
+
+
+def _name(ref: str) -> str:
+    return ref.split("::")[1].split(".")[-1]
 
 
 def _accuracy_and_time(histories: list[dict]) -> dict:

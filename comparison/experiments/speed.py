@@ -26,7 +26,7 @@ from comparison.data import load_dataset
 from comparison.experiments.context import Context
 from comparison.provenance import REPO
 from comparison.runners import make_runner
-from comparison.training import TrainConfig, minibatches
+from comparison.training import TrainConfig, installed, minibatches
 
 EPOCH = 50_000
 # name -> (implementation, dtype, per_example, compiled, device)
@@ -38,6 +38,7 @@ PATHS = {
     "torch float32": ("torch", "float32", False, False, "cpu"),
     "torch.compile float32": ("torch", "float32", False, True, "cpu"),
     "torch CUDA float32": ("torch", "float32", False, False, "cuda"),
+    "keras float32": ("keras", "float32", False, False, "cpu"),  # tensorflow-cpu: no CUDA path
 }
 PROFILES = {
     "smoke": dict(batch_sizes=[10, 100], widths=[30], repeats=1, examples=200,
@@ -57,8 +58,10 @@ BATCH_SWEEP_WIDTH, WIDTH_SWEEP_BATCH = 30, 100
 
 def make_config(profile: str, context: Context) -> dict:
     cuda = torch.cuda.is_available() and context.device != "cpu"
-    paths = [name for name, spec in PATHS.items() if spec[4] == "cpu" or cuda]
-    return {"profile": profile, **PROFILES[profile], "paths": paths, "seed": context.seed,
+    paths = [name for name, spec in PATHS.items()
+             if (spec[4] == "cpu" or cuda) and spec[0] in installed()]
+    return {"profile": profile, **PROFILES[profile], "paths": paths,
+            "implementations": installed(), "seed": context.seed,
             "gpu": torch.cuda.get_device_name(0) if cuda else None}
 
 
@@ -82,8 +85,8 @@ def run(config: dict, context: Context) -> dict:
         "rows": rows,
         "gemm_by_library": gemm,
         "crossovers": crossovers(rows),
-        "imports": import_times(config["import_repeats"]),
-        "memory": {impl: peak_memory_mb(impl) for impl in ("scratch", "torch")},
+        "imports": import_times(config["import_repeats"], config["implementations"]),
+        "memory": {impl: peak_memory_mb(impl) for impl in config["implementations"]},
         "malloc": malloc,
         "timing": "median of repeats; each repeat trains a fixed number of examples",
     }
@@ -97,7 +100,9 @@ def _plan(config: dict) -> list[tuple]:
         for b in config["batch_sizes"]:
             if not compiled or config["compile_at"] == "all" or (b, 30) in config["compile_at"]:
                 plan.append((path, b, BATCH_SWEEP_WIDTH, "all", "batch"))
-            if b in config["thread_batch_sizes"] and not compiled and not cuda:
+            # TensorFlow sizes its thread pools once, at start-up: Keras runs on all threads
+            one_thread_possible = not compiled and not cuda and PATHS[path][0] != "keras"
+            if b in config["thread_batch_sizes"] and one_thread_possible:
                 plan.append((path, b, BATCH_SWEEP_WIDTH, 1, "threads"))
         for w in config["widths"]:
             if PATHS[path][2] and w > config["per_example_max_width"]:
@@ -202,12 +207,12 @@ def crossovers(rows: list[dict]) -> dict:
     return found
 
 
-def import_times(repeats: int) -> dict:
+def import_times(repeats: int, impls: list[str]) -> dict:
     """Median seconds for a fresh interpreter to import each implementation."""
-    modules = {"scratch": "comparison.scratch", "torch": "torch"}
+    modules = {"scratch": "comparison.scratch", "torch": "torch", "keras": "comparison.keras_net"}
     code = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
     return {impl: statistics.median(float(_python(code.format(module))) for _ in range(repeats))
-            for impl, module in modules.items()}
+            for impl, module in modules.items() if impl in impls}
 
 
 # Trains 784-30-10 for 10,000 random examples in a fresh process that imports only the
@@ -240,6 +245,17 @@ model = torch_net.Net([784, 30, 10]).double()
 optimizer = torch_net.make_optimizer(model, 3.0, 0.0, 10_000)
 batches = torch.arange(10_000).split(10)
 torch_net.train_epoch(model, optimizer, torch_net.quadratic_cost, x, target, batches)
+""",
+    "keras": """
+import numpy as np
+from comparison import keras_net
+start = hwm()
+rng = np.random.default_rng(0)
+x, labels = rng.random((10_000, 784)), rng.integers(0, 10, 10_000)
+target = np.eye(10)[labels]
+model = keras_net.build([784, 30, 10], init="large", dtype="float64")
+keras_net.compile_model(model, keras_net.quadratic_cost, 3.0)
+keras_net.train_epoch(model, x, target, np.split(np.arange(10_000), 1000))
 """,
 }
 

@@ -1,11 +1,13 @@
 """What do the tools give, and what does the same take by hand?
 
-The baseline network is trained in both implementations. PyTorch logs to TensorBoard every
+The baseline network is trained in every implementation. PyTorch logs to TensorBoard every
 epoch (``comparison.tooling.log_epoch``); the event files are then read back with
 TensorBoard's own reader and compared with the values logged. The from-scratch run draws the
 same curves with matplotlib. Then each trained model is saved for deployment and loaded back:
 PyTorch through ``torch.export``, from scratch as the network's JSON, and the loaded model's
-predictions are compared with the original's on the test set. Lines are counted from source.
+predictions are compared with the original's on the test set. Keras (where installed) trains
+its own way, with its ``TensorBoard`` callback, and exports a TensorFlow SavedModel. Lines are
+counted from source.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from comparison.experiments.code import PACKAGE, logical_lines
 from comparison.experiments.context import Context
 from comparison.runners import make_runner
 from comparison.scratch import Network
-from comparison.training import TrainConfig, minibatches
+from comparison.training import TrainConfig, installed, minibatches
 
 PROFILES = {"smoke": dict(train_size=None, epochs=1), "quick": dict(train_size=10_000, epochs=2),
             "full": dict(train_size=50_000, epochs=5)}
@@ -35,16 +37,21 @@ CODE = {
     ("export and load back", "torch"): ["tooling.py::export", "tooling.py::load_exported"],
     ("export and load back", "scratch"): ["scratch/network.py::Network.save",
                                           "scratch/network.py::Network.load"],
+    ("curves and histograms", "keras"): ["keras_tooling.py::fit_with_tensorboard"],
+    ("export and load back", "keras"): ["keras_tooling.py::export",
+                                        "keras_tooling.py::load_exported"],
 }
 
 
 def make_config(profile: str, context: Context) -> dict:
     return {"profile": profile, **PROFILES[profile], "seed": context.seed,
+            "implementations": installed(),
             "setting": dict(hidden=[30], cost="cross-entropy", eta=0.5, lmbda=5.0,
                             init="scaled", batch_size=10, dtype="float32"),
             "code": {f"{task} / {impl}": refs for (task, impl), refs in CODE.items()},
             # The counted source is part of the config, so editing it makes the result stale.
-            "tooling_source": (PACKAGE / "tooling.py").read_text()}
+            "tooling_source": {name: (PACKAGE / name).read_text()
+                               for name in ("tooling.py", "keras_tooling.py")}}
 
 
 def run(config: dict, context: Context) -> dict:
@@ -56,13 +63,16 @@ def run(config: dict, context: Context) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         logged = _train_and_log(runners, data, config, folder)
-        board = read_back(folder / "tensorboard", logged)
+        boards = {"torch": read_back(folder / "tensorboard", logged)}
         exports = {"torch": _torch_round_trip(runners["torch"], folder),
                    "scratch": _scratch_round_trip(runners["scratch"], folder)}
+        if "keras" in config["implementations"]:
+            boards["keras"], exports["keras"] = _keras_run(replace(base, impl="keras"), data,
+                                                           folder / "keras")
     rows = [{"task": task, "impl": impl,
              "lines": sum(logical_lines(*ref.split("::")) for ref in refs)}
-            for (task, impl), refs in CODE.items()]
-    return {"rows": rows, "tensorboard": board, "exports": exports}
+            for (task, impl), refs in CODE.items() if impl in config["implementations"]]
+    return {"rows": rows, "tensorboard": boards, "exports": exports}
 
 
 def _train_and_log(runners: dict, data, config: dict, folder: Path) -> dict:
@@ -112,6 +122,52 @@ def read_back(logdir: Path, logged: dict[str, list]) -> dict:
             "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
 
 
+def _keras_run(train_config: TrainConfig, data, folder: Path) -> tuple[dict, dict]:
+    """Keras trains its own way, ``fit`` over all epochs with the ``TensorBoard`` callback; the
+    event files are read back and compared with the history ``fit`` returns."""
+    from comparison import keras_tooling
+
+    runner = make_runner(train_config, data)
+    (x, _, target), (x_val, _, target_val) = runner.splits["training"], runner.splits["validation"]
+    history = keras_tooling.fit_with_tensorboard(
+        runner.model, x, target, (x_val, target_val), train_config.epochs,
+        train_config.batch_size, folder / "tensorboard")
+    board = read_back_keras(folder / "tensorboard", history)
+    x_test = runner.splits["test"][0]
+    path = folder / "saved_model"
+    start = time.perf_counter()
+    keras_tooling.export(runner.model, path)
+    loaded = keras_tooling.load_exported(path)
+    seconds = time.perf_counter() - start
+    return board, _agreement(runner.model.predict_on_batch(x_test), np.asarray(loaded(x_test)),
+                             path, seconds)
+
+
+def read_back_keras(logdir: Path, history: dict[str, list[float]]) -> dict:
+    """Keras writes one folder per split, every value as a tensor event: read them back and
+    compare the loss curves with ``fit``'s history."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.util.tensor_util import make_ndarray
+
+    scalars, histograms, graph_nodes, difference = [], 0, 0, 0.0
+    for split, key in (("train", "loss"), ("validation", "val_loss")):
+        events = EventAccumulator(str(logdir / split), size_guidance={"tensors": 0})
+        events.Reload()
+        for tag in events.Tags()["tensors"]:
+            if tag.endswith("/histogram"):
+                histograms += len(events.Tensors(tag))
+            elif tag.startswith("epoch_"):
+                scalars.append(f"{split}/{tag}")
+        if events.Tags()["graph"]:
+            graph_nodes += len(events.Graph().node)
+        logged = [float(make_ndarray(e.tensor_proto)) for e in events.Tensors("epoch_loss")]
+        difference = max(difference, *np.abs(np.subtract(logged, history[key])))
+    return {"scalar_tags": scalars, "histograms": histograms,
+            "graph_nodes": graph_nodes,
+            "scalar_max_difference": float(difference),
+            "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
+
+
 def _torch_round_trip(runner, folder: Path) -> dict:
     x = runner.splits["test"][0]
     path = folder / "model.pt2"
@@ -137,6 +193,7 @@ def _scratch_round_trip(runner, folder: Path) -> dict:
 def _agreement(original: np.ndarray, again: np.ndarray, path: Path, seconds: float) -> dict:
     """How far the loaded model's outputs (rows: examples) are from the original's."""
     same = np.argmax(original, axis=1) == np.argmax(again, axis=1)
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
     return {"predictions_agree": float(same.mean()), "examples": len(same),
             "max_output_difference": float(np.max(np.abs(original - again))),
-            "file_bytes": path.stat().st_size, "seconds": seconds}
+            "file_bytes": sum(p.stat().st_size for p in files), "seconds": seconds}
