@@ -360,29 +360,59 @@ def speed_quotes(record: dict) -> dict[str, str]:
 def _keras_speed(record: dict, small: int, large: int) -> dict[str, str]:
     """Keras's seconds per epoch and its ratio to the other two, at both ends of the sweep."""
     if "keras float32" not in record["config"]["paths"]:
-        return dict.fromkeys(("keras32_b10_epoch_s", "keras_vs_scratch_b10",
-                              "keras_vs_torch_b10", "keras_vs_scratch_large"), "not measured")
+        return dict.fromkeys(("keras32_b10_epoch_s", "keras_vs_scratch_b10", "keras_vs_torch_b10",
+                              "keras_vs_scratch_large", "keras_batch_crossover_f32",
+                              "keras_width_crossover_f32", "keras_vs_scratch_widest",
+                              "keras_widest_spread"),
+                             "not measured")
 
     def epoch(path: str, batch: int) -> float:
         return find_row(record, sweep="batch", path=path, batch_size=batch)["seconds_per_epoch"]
 
     keras, keras_large = epoch("keras float32", small), epoch("keras float32", large)
+    widest = record["config"]["widths"][-1]
+    rows = {path: find_row(record, sweep="width", path=path, width=widest)
+            for path in ("keras float32", "scratch float32")}
+    wide = {path: r["seconds_per_epoch"] for path, r in rows.items()}
+
+    def spread(path: str) -> str:  # min-max of the repeats, in seconds per epoch
+        per_epoch = wide[path] / rows[path]["median_s"]
+        return f"{rows[path]['min_s'] * per_epoch:.2f}–{rows[path]['max_s'] * per_epoch:.2f} s"
+
     return {"keras32_b10_epoch_s": f"{keras:.2f}",
+            "keras_batch_crossover_f32": _crossover_text(
+                keras_crossover(record, "batch", "batch_size"), "mini-batch", "Keras"),
+            "keras_width_crossover_f32": _crossover_text(
+                keras_crossover(record, "width", "width"), "width", "Keras"),
+            "keras_vs_scratch_widest": f"{wide['keras float32'] / wide['scratch float32']:.2f}",
+            "keras_widest_spread": (f"{spread('keras float32')} for Keras and "
+                                    f"{spread('scratch float32')} for the NumPy code"),
             "keras_vs_scratch_b10": f"{keras / epoch('scratch float32', small):.1f}",
             "keras_vs_torch_b10": f"{keras / epoch('torch float32', small):.1f}",
             "keras_vs_scratch_large": f"{keras_large / epoch('scratch float32', large):.2f}"}
 
 
-def _crossover_text(found: dict, label: str) -> str:
+def _crossover_text(found: dict, label: str, who: str = "PyTorch") -> str:
     points = found["points"]
     if found["torch_ahead_from"] is None:
         if found["torch_faster_at"]:
-            return (f"PyTorch is faster only at {label} "
+            return (f"{who} is faster only at {label} "
                     + ", ".join(map(str, found["torch_faster_at"])) + ", not consistently")
-        return f"none: PyTorch is slower at every {label} measured ({points[0]}–{points[-1]})"
+        return f"none: {who} is slower at every {label} measured ({points[0]}–{points[-1]})"
     if found["torch_ahead_from"] == points[0]:
-        return f"none: PyTorch is faster at every {label} measured"
-    return f"PyTorch is faster from {label} {found['torch_ahead_from']} upward"
+        return f"none: {who} is faster at every {label} measured"
+    return f"{who} is faster from {label} {found['torch_ahead_from']} upward"
+
+
+def keras_crossover(record: dict, sweep: str, key: str) -> dict:
+    """As the experiment's ``crossovers`` for PyTorch, for Keras (float32) against scratch:
+    the points where it is faster, and the first from which it stays ahead."""
+    speed = {(r["path"], r[key]): r["examples_per_s"] for r in record["rows"]
+             if r["sweep"] == sweep and r["status"] == "ok"}
+    points = sorted(k for p, k in speed if p == "keras float32")
+    faster = [k for k in points if speed["keras float32", k] > speed["scratch float32", k]]
+    stays = next((k for k in points if all(p in faster for p in points if p >= k)), None)
+    return {"torch_faster_at": faster, "torch_ahead_from": stays, "points": points}
 
 
 def book_quotes(record: dict) -> dict[str, str]:

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from comparison.tables import find_row, flexibility_quotes, markdown_table, pct
+from comparison.tables import (
+    find_row,
+    flexibility_quotes,
+    keras_crossover,
+    markdown_table,
+    pct,
+)
 
 Records = dict[str, dict]
 
@@ -96,13 +102,18 @@ def _speed_number(records: Records) -> str:
 
 
 def larger_models(records: Records) -> tuple[str, str]:
-    cross = records["speed"]["crossovers"]["width_float32"]
-    widest = cross["points"][-1]
-    if cross["torch_ahead_from"] is not None:
-        verdict = "supported" if cross["torch_ahead_from"] == cross["points"][0] else "qualified"
-        return verdict, (f"PyTorch ahead from width {cross['torch_ahead_from']} (of up to "
-                         f"{widest}; PyTorch only)")
-    return "refuted", f"PyTorch not ahead at any width up to {widest} on this CPU (PyTorch only)"
+    """Does a framework pull ahead of the NumPy code as the layers widen?"""
+    found = {"PyTorch": records["speed"]["crossovers"]["width_float32"]}
+    if "keras float32" in _measured_frameworks(records):
+        found["Keras"] = keras_crossover(records["speed"], "width", "width")
+    verdicts, numbers = [], []
+    for who, cross in found.items():
+        ahead, points = cross["torch_ahead_from"], cross["points"]
+        verdicts.append("refuted" if ahead is None else "supported" if ahead == points[0]
+                        else "qualified")
+        numbers.append(f"{who} not ahead at any width up to {points[-1]}" if ahead is None
+                       else f"{who} ahead from width {ahead} (of up to {points[-1]})")
+    return _combined(verdicts), "; ".join(numbers) + " on this CPU"
 
 
 def gpu(records: Records) -> tuple[str, str]:
@@ -163,8 +174,8 @@ def full_control(records: Records) -> tuple[str, str]:
     verdict = "qualified" if frameworks or not trained["scratch"] else "supported"
     return verdict, (f"all {variants} variants written from scratch ({lines['scratch']} lines, "
                      f"{derivative['scratch']} of them hand-derived gradients); PyTorch "
-                     f"expressed the same {variants} in {lines['torch']} lines, Keras in "
-                     f"{lines['keras']}")
+                     f"expressed the same {variants} in {lines['torch']} lines, "
+                     f"{_keras_lines(lines)}")
 
 
 def easy_to_vary(records: Records) -> tuple[str, str]:
@@ -175,8 +186,13 @@ def easy_to_vary(records: Records) -> tuple[str, str]:
                 for impl in ("torch", "keras") if lines[impl] != "not measured"]
     return _combined(verdicts), (
         f"{variants} variants: {lines['torch']} lines added or changed in PyTorch, "
-        f"{lines['keras']} in Keras, {scratch} from scratch ({derivative['scratch']} of them "
+        f"{_keras_lines(lines)}, {scratch} from scratch ({derivative['scratch']} of them "
         "hand-derived gradients)")
+
+
+def _keras_lines(lines: dict) -> str:
+    measured = lines["keras"] != "not measured"
+    return f"{lines['keras']} in Keras" if measured else "Keras not measured"
 
 
 def tooling(records: Records) -> tuple[str, str]:

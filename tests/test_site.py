@@ -210,3 +210,21 @@ def test_every_page_renders_in_a_browser(served):
         assert before and all("-light.svg" in src for src in before)
         assert after and all("-dark.svg" in i["src"] and i["ok"] for i in after)
         browser.close()
+
+
+def test_without_the_keras_extra_every_page_builds_and_says_so(tiny_module, tmp_path,
+                                                               monkeypatch):
+    folder, _ = tiny_module
+    for module in EXPERIMENTS.values():  # as if TensorFlow were not installed
+        if hasattr(module, "installed"):
+            monkeypatch.setattr(module, "installed", lambda: ["scratch", "torch"])
+    results = tmp_path / "results"
+    run_experiments(list(EXPERIMENTS), "smoke",
+                    Context(data_dir=str(folder), progress=False, workers=1), results)
+    assert "keras" not in json.loads((results / "book.json").read_text())["config"][
+        "implementations"]
+    done = build(results, tmp_path / "site")
+    assert done.returncode == 0, done.stderr[-3000:]
+    for page in ("book/index.html", "performance/index.html", "flexibility/index.html"):
+        html = (tmp_path / "site" / page).read_text()
+        assert "Keras (TensorFlow) was <strong>not measured</strong>" in html, page
