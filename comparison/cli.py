@@ -162,8 +162,9 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except ValueError as error:
         parser.error(str(error))
     data = load_dataset(config.dataset, args.data)
+    n_train = min(config.train_size or len(data.train), len(data.train))
     print(f"{config.impl}: {'-'.join(map(str, config.sizes()))} on {data.name} "
-          f"({len(data.train)} training images from {data.source})")
+          f"({n_train} training images from {data.source})")
     record = train(config, data)
     record["dataset"] = {"name": data.name, "source": data.source, "checksum": data.checksum,
                          "pixel_scaling": data.pixel_scaling}

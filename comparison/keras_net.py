@@ -85,12 +85,12 @@ def compile_model(model: keras.Sequential, cost, eta: float) -> None:
 
 
 def train_epoch(model: keras.Sequential, x: np.ndarray, target: np.ndarray,
-                batches: list[np.ndarray]) -> None:
+                batches: list[np.ndarray], callbacks: list | None = None) -> None:
     """One pass over the given mini-batches, in their order: ``fit`` over the rows in that
     order, unshuffled, cuts exactly the same batches."""
     order = np.concatenate(batches)
     model.fit(x[order], target[order], batch_size=len(batches[0]), epochs=1, shuffle=False,
-              verbose=0)
+              verbose=0, callbacks=callbacks)
 
 
 def evaluate(model: keras.Sequential, cost, x: np.ndarray, labels: np.ndarray,

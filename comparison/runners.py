@@ -1,4 +1,4 @@
-"""Adapters giving both implementations the same three verbs for training code to call.
+"""Adapters giving every implementation the same three verbs for training code to call.
 
 ``train_epoch(batches)`` runs one pass over the given mini-batches (arrays of row indices into
 the training split), ``evaluate(split)`` returns (cost, accuracy) and ``parameters()`` returns
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from comparison import torch_net
 from comparison.data import Dataset
@@ -106,7 +107,14 @@ class KerasRunner:
 
     def train_epoch(self, batches: Iterable[np.ndarray]) -> None:
         x, _, target = self.splits["training"]
-        self.keras_net.train_epoch(self.model, x, target, list(batches))
+        callbacks = []
+        if isinstance(batches, tqdm) and not batches.disable:
+            # fit takes every batch before it starts, so iterating a progress bar would fill it
+            # at once: a callback advances it after each batch instead.
+            bar, batches = batches, batches.iterable
+            callbacks.append(self.keras_net.keras.callbacks.LambdaCallback(
+                on_train_batch_end=lambda batch, logs: bar.update()))
+        self.keras_net.train_epoch(self.model, x, target, list(batches), callbacks)
 
     def evaluate(self, split: str) -> tuple[float, float]:
         x, labels, target = self.splits[split]

@@ -1,8 +1,8 @@
-"""Training either implementation the same way: one config, one batch order, one history.
+"""Training every implementation the same way: one config, one batch order, one history.
 
-Each implementation keeps its own idiom (see ``scratch/`` and ``torch_net.py``); this module
-only gives them a common shape, a *runner* with ``train_epoch``, ``evaluate`` and
-``parameters``, so that experiments and the equivalence tests can drive both alike.
+Each implementation keeps its own idiom (see ``scratch/``, ``torch_net.py``, ``keras_net.py``);
+this module only gives them a common shape, a *runner* with ``train_epoch``, ``evaluate`` and
+``parameters``, so that experiments and the equivalence tests can drive them alike.
 """
 
 from __future__ import annotations
@@ -114,6 +114,7 @@ def train(
         start = time.perf_counter()
         runner.train_epoch(bar)
         seconds = time.perf_counter() - start
+        bar.close()
         _check_finite(runner.parameters(), epoch, config.eta)
         history["epoch"].append(epoch)
         history["seconds"].append(seconds)

@@ -1,13 +1,15 @@
 """The optional Keras implementation computes what the other two compute."""
 
+import io
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from tqdm import tqdm
 
 from comparison.experiments.equivalence import max_difference, train_pair
 from comparison.runners import make_runner
-from comparison.training import TrainConfig
+from comparison.training import TrainConfig, minibatches
 
 pytest.importorskip("keras", reason="the Keras extra is not installed")
 
@@ -24,6 +26,17 @@ def test_keras_matches_scratch_after_training(digits, setting):
     initial = make_runner(config, digits).parameters()
     assert max_difference(scratch, initial) > 1e-2, "training must actually move the weights"
     assert max_difference(scratch, keras_params) < 1e-9
+
+
+def test_progress_bar_advances_batch_by_batch(digits):
+    """fit wants every batch up front; the bar must still count them as they train."""
+    runner = make_runner(TrainConfig(impl="keras", hidden=(8,), device="cpu"), digits)
+    batches = minibatches(len(digits.train), 100, np.random.default_rng(0))
+    seen = []
+    bar = tqdm(batches, file=io.StringIO(), mininterval=0)
+    bar.update = lambda n=1: seen.append(n)
+    runner.train_epoch(bar)
+    assert seen == [1] * len(batches)
 
 
 def test_kernels_are_stored_transposed_and_converted_back(digits):

@@ -49,13 +49,14 @@ def test_cli_train_writes_a_run_record(tiny, tmp_path, capsys):
     folder, _ = tiny
     out = tmp_path / "run.json"
     assert main(["train", "--impl", "torch", "--epochs", "2", "--data", str(folder),
-                 "--device", "cpu", "--out", str(out)]) == 0
+                 "--device", "cpu", "--train-size", "37", "--out", str(out)]) == 0
     record = json.loads(out.read_text())
     assert len(record["history"]["test_accuracy"]) == 2
     assert record["config"]["impl"] == "torch"
     for key in ("commit", "date_utc", "numpy", "torch", "cpu", "torch_threads"):
         assert key in record["provenance"]
-    assert "best test accuracy" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "(37 training images" in printed and "best test accuracy" in printed
 
 
 @pytest.mark.parametrize("args", [["--eta", "-1"], ["--batch-size", "0"], ["--impl", "jax"],

@@ -19,13 +19,11 @@ the difference lies in the initial weights, not in the implementation.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
-from comparison.data import SPECS, DataError, load_dataset, locate
-from comparison.experiments.context import Context, run_parallel
-from comparison.training import TrainConfig, installed, train
+from comparison.data import SPECS, DataError, locate
+from comparison.experiments.context import Context, run_parallel, train_history
+from comparison.training import TrainConfig, installed
 
 SETTINGS = {
     "ch1-30": dict(hidden=(30,), cost="quadratic", eta=3.0, init="large", lmbda=0.0,
@@ -68,26 +66,22 @@ def run(config: dict, context: Context) -> dict:
             if impl != "keras" or dataset in config["keras_datasets"]]
     jobs += [("mnist", setting, "torch-paired", seed) for setting in config["paired"]
              for seed in seeds]
-    args = [(context.data_dir, dataset, _train_config(config, setting, impl, seed))
+    args = [(context.data_dir, _train_config(config, dataset, setting, impl, seed))
             for dataset, setting, impl, seed in jobs]
-    histories = run_parallel(_train_one, args, context, desc="book runs")
+    histories = run_parallel(train_history, args, context, desc="book runs")
     runs = [{"dataset": d, "setting": s, "impl": i, "seed": seed, "history": h}
             for (d, s, i, seed), h in zip(jobs, histories)]
     rows = summarise(runs, config)
     return {"rows": rows, "runs": runs, "summary": _headline(rows)}
 
 
-def _train_config(config: dict, setting: str, impl: str, seed: int) -> TrainConfig:
+def _train_config(config: dict, dataset: str, setting: str, impl: str, seed: int
+                  ) -> TrainConfig:
     fields = {k: v for k, v in config["settings"][setting].items() if not k.startswith("book")}
     paired = impl == "torch-paired"
     return TrainConfig(impl="torch" if paired else impl, init_from="scratch" if paired else "own",
-                       epochs=config["epochs"], batch_size=config["batch_size"],
+                       dataset=dataset, epochs=config["epochs"], batch_size=config["batch_size"],
                        dtype=config["dtype"], seed=seed, device="cpu", **fields)
-
-
-def _train_one(data_dir, dataset: str, train_config: TrainConfig) -> dict:
-    data = load_dataset(dataset, data_dir)
-    return train(replace(train_config, dataset=dataset), data, progress=False)["history"]
 
 
 def summarise(runs: list[dict], config: dict) -> list[dict]:

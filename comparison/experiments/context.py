@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
+from comparison.data import load_dataset
 from comparison.provenance import THREAD_VARIABLES
+from comparison.training import TrainConfig, train
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ def run_parallel(function: Callable, jobs: Sequence[tuple], context: Context, de
         results = [future.result() for future in futures]
     bar.close()
     return results
+
+
+def train_history(data_dir: str | None, config: TrainConfig) -> dict:
+    """One training run's per-epoch history: a job for ``run_parallel`` (a top-level
+    function, so that worker processes can import it)."""
+    return train(config, load_dataset(config.dataset, data_dir), progress=False)["history"]
 
 
 @contextmanager

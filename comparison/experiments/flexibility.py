@@ -13,10 +13,9 @@ from dataclasses import asdict
 
 import numpy as np
 
-from comparison.data import load_dataset
 from comparison.experiments.code import code_lines
-from comparison.experiments.context import Context, run_parallel
-from comparison.training import TrainConfig, installed, train
+from comparison.experiments.context import Context, run_parallel, train_history
+from comparison.training import TrainConfig, installed
 from comparison.variants import VARIANTS, Change, Variant
 
 # The variants' common ground: the book's chapter-3 network, in float32 (PyTorch's default).
@@ -40,7 +39,7 @@ def run(config: dict, context: Context) -> dict:
     jobs = [(name, impl, seed) for name in config["variants"] for impl in impls
             for seed in seeds]
     args = [(context.data_dir, _train_config(config, *job)) for job in jobs]
-    histories = run_parallel(_train_one, args, context, desc="variant runs")
+    histories = run_parallel(train_history, args, context, desc="variant runs")
     rows = []
     for name, variant in VARIANTS.items():
         for impl in impls:
@@ -61,11 +60,6 @@ def _train_config(config: dict, variant: str, impl: str, seed: int) -> TrainConf
     settings["hidden"] = tuple(settings["hidden"])
     return TrainConfig(impl=impl, variant=variant, epochs=config["epochs"], seed=seed,
                        train_size=config["train_size"], device="cpu", **settings)
-
-
-def _train_one(data_dir, train_config: TrainConfig) -> dict:
-    data = load_dataset(train_config.dataset, data_dir)
-    return train(train_config, data, progress=False)["history"]
 
 
 def count_changes(changes: tuple[Change, ...]) -> dict:
