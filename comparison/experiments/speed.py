@@ -54,12 +54,18 @@ PROFILES = {
                  import_repeats=5),
 }
 BATCH_SWEEP_WIDTH, WIDTH_SWEEP_BATCH = 30, 100
+# Asked for with `--device cuda`, the run is a GPU record: it answers one question, from what
+# size the GPU beats each implementation's fastest CPU path on the same machine, so it times
+# only those. The rest of the CPU sweep is the CPU-only run's job.
+GPU_RECORD_PATHS = ("scratch float32", "torch float32", "keras float32", "torch CUDA float32")
 
 
 def make_config(profile: str, context: Context) -> dict:
     cuda = torch.cuda.is_available() and context.device != "cpu"
+    gpu_record = cuda and context.device.startswith("cuda")
     paths = [name for name, spec in PATHS.items()
-             if (spec[4] == "cpu" or cuda) and spec[0] in installed()]
+             if (spec[4] == "cpu" or cuda) and spec[0] in installed()
+             and (name in GPU_RECORD_PATHS or not gpu_record)]
     return {"profile": profile, **PROFILES[profile], "paths": paths,
             "implementations": installed(), "seed": context.seed,
             "gpu": torch.cuda.get_device_name(0) if cuda else None}
