@@ -33,8 +33,8 @@ LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
           "torch-paired": "PyTorch, scratch's initial weights", "keras": "Keras (TensorFlow)"}
 
 
-def render(name: str, record: dict, folder: Path) -> list[str]:
-    """Write every figure of one experiment; return their ids."""
+def render(name: str, record: dict, folder: Path, prefix: str = "") -> list[str]:
+    """Write every figure of one experiment, ids starting with ``prefix``; return the ids."""
     plots = PLOTS.get(name)
     if plots is None:
         return []
@@ -47,6 +47,7 @@ def render(name: str, record: dict, folder: Path) -> list[str]:
                  "font.size": 10, "svg.fonttype": "none", "savefig.transparent": True}
         with plt.rc_context(style):
             for figure_id, figure in plots(record):
+                figure_id = prefix + figure_id
                 buffer = io.BytesIO()
                 figure.savefig(buffer, format="svg", bbox_inches="tight")
                 plt.close(figure)

@@ -392,6 +392,67 @@ def _keras_speed(record: dict, small: int, large: int) -> dict[str, str]:
             "keras_vs_scratch_large": f"{keras_large / epoch('scratch float32', large):.2f}"}
 
 
+def gpu_speedups(record: dict) -> list[dict]:
+    """At every point timed on the GPU, the fastest CPU path there and the GPU's speed-up."""
+    ok = [r for r in record["rows"] if r["status"] == "ok" and r["sweep"] in ("batch", "width")]
+    found = []
+    for gpu in (r for r in ok if "CUDA" in r["path"]):
+        cpu = [r for r in ok if "CUDA" not in r["path"] and r["sweep"] == gpu["sweep"]
+               and (r["batch_size"], r["width"]) == (gpu["batch_size"], gpu["width"])]
+        if cpu:
+            fastest = min(cpu, key=lambda r: r["seconds_per_epoch"])
+            found.append({"sweep": gpu["sweep"], "batch_size": gpu["batch_size"],
+                          "width": gpu["width"], "cpu_path": fastest["path"],
+                          "cpu_s": fastest["seconds_per_epoch"], "gpu": gpu,
+                          "speedup": fastest["seconds_per_epoch"] / gpu["seconds_per_epoch"]})
+    return found
+
+
+def _point(found: dict) -> str:
+    if found["sweep"] == "batch":
+        return f"mini-batch {found['batch_size']}, width {found['width']}"
+    return f"width {found['width']}, mini-batch {found['batch_size']}"
+
+
+def gpu_table(record: dict) -> str:
+    rows = []
+    for f in gpu_speedups(record):
+        g = f["gpu"]
+        per_epoch = g["seconds_per_epoch"] / g["median_s"]
+        rows.append([_point(f), f["cpu_path"], f"{f['cpu_s']:.3f}",
+                     f"{g['seconds_per_epoch']:.3f} ({g['min_s'] * per_epoch:.3f}–"
+                     f"{g['max_s'] * per_epoch:.3f})",
+                     f"**{f['speedup']:.2f}x**" if f["speedup"] > 1 else f"{f['speedup']:.2f}x"])
+    return markdown_table(["point", "fastest CPU path there", "its s per epoch",
+                           "GPU s per epoch: median (min–max)", "GPU speed-up"], rows, "llrrr")
+
+
+def gpu_ahead_from(record: dict, sweep: str, key: str) -> int | None:
+    """The first point of a sweep from which the GPU beats the fastest CPU path at every larger
+    one (None: never)."""
+    faster = {f[key]: f["speedup"] > 1 for f in gpu_speedups(record) if f["sweep"] == sweep}
+    return next((k for k in sorted(faster) if all(v for p, v in faster.items() if p >= k)), None)
+
+
+def gpu_quotes(record: dict) -> dict[str, str]:
+    found = gpu_speedups(record)
+    best, worst = max(found, key=lambda f: f["speedup"]), min(found, key=lambda f: f["speedup"])
+    p = record["provenance"]
+    batch = gpu_ahead_from(record, "batch", "batch_size")
+    width = gpu_ahead_from(record, "width", "width")
+    step = worst["gpu"]["median_s"] / worst["gpu"]["examples"] * worst["batch_size"]
+    return {
+        "gpu": record["config"]["gpu"], "torch": p["torch"], "date": p["date_utc"][:10],
+        "cpu": f"{p['cpu']} with {p['logical_cpus']} logical CPUs",
+        "faster_at": f"{sum(f['speedup'] > 1 for f in found)} of {len(found)}",
+        "ahead_from_batch": f"from mini-batch {batch}" if batch else "at no mini-batch measured",
+        "ahead_from_width": f"from width {width}" if width else "at no width measured",
+        "best": f"{best['speedup']:.1f}x at {_point(best)}",
+        "worst": f"{1 / worst['speedup']:.1f}x slower at {_point(worst)}",
+        "worst_step_ms": f"{step * 1e3:.2f}",
+    }
+
+
 def _crossover_text(found: dict, label: str, who: str = "PyTorch") -> str:
     points = found["points"]
     if found["torch_ahead_from"] is None:
@@ -454,6 +515,7 @@ TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
     "speed.threads": ("speed", speed_threads),
     "speed.resources": ("speed", speed_resources),
     "speed.peak": ("speed", speed_peak),
+    "speed-gpu.speedups": ("speed-gpu", gpu_table),
     "code.roles": ("code", code_roles),
     "equivalence.settings": ("equivalence", equivalence_settings),
     "scalability.runs": ("scalability", scalability_runs),
@@ -464,7 +526,7 @@ TABLES: dict[str, tuple[str, Callable[[dict], str]]] = {
     "tooling.exports": ("tooling", tooling_exports),
 }
 QUOTES: dict[str, Callable[[dict], dict[str, str]]] = {
-    "book": book_quotes, "speed": speed_quotes, "code": code_quotes,
+    "book": book_quotes, "speed": speed_quotes, "speed-gpu": gpu_quotes, "code": code_quotes,
     "equivalence": equivalence_quotes, "scalability": scalability_quotes,
     "flexibility": flexibility_quotes, "tooling": tooling_quotes,
 }

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from comparison.tables import (
     find_row,
     flexibility_quotes,
+    gpu_quotes,
+    gpu_speedups,
     keras_crossover,
     markdown_table,
     pct,
@@ -117,13 +119,22 @@ def larger_models(records: Records) -> tuple[str, str]:
 
 
 def gpu(records: Records) -> tuple[str, str]:
-    gpu_name = records["speed"]["config"]["gpu"]
-    if gpu_name is None:
-        return "not measured", ("no GPU was available to this run; the scratch code has no GPU "
-                                "path, and the Keras extra is TensorFlow's CPU build")
-    rows = [r for r in records["speed"]["rows"] if "CUDA" in r["path"] and r["status"] == "ok"]
-    best = max(r["examples_per_s"] for r in rows)
-    return "supported", f"{gpu_name}: up to {best:,.0f} examples/s (PyTorch only)"
+    """This run's GPU rows if it had a GPU, else a run recorded on a GPU machine (docs/records)."""
+    record = records["speed"] if records["speed"]["config"]["gpu"] else records.get("speed-gpu")
+    if record is None:
+        return "not measured", ("no GPU was available to this run and none is recorded; the "
+                                "scratch code has no GPU path, and the Keras extra is "
+                                "TensorFlow's CPU build")
+    found = gpu_speedups(record)
+    faster = sum(f["speedup"] > 1 for f in found)
+    verdict = "refuted" if faster == 0 else "supported" if faster == len(found) else "qualified"
+    q = gpu_quotes(record)
+    where = "this run" if record is records["speed"] else f"recorded {q['date']}"
+    if not record.get("current", True):
+        where += ", with older code"
+    return verdict, (f"{q['gpu']} ({where}) against the fastest CPU path of the same machine: "
+                     f"faster at {q['faster_at']} points, {q['ahead_from_batch']} and "
+                     f"{q['ahead_from_width']}; up to {q['best']}, {q['worst']} (PyTorch only)")
 
 
 def built_in_optimisations(records: Records) -> tuple[str, str]:

@@ -10,6 +10,8 @@ Placeholders in ``docs/*.md``:
     <!-- result:value speed.scratch32_b10_epoch_s -->             one number, inline
 
 A missing, stale or unknown result fails the build, so a stale number is never published.
+The exception is a run *recorded* on another machine (a GPU) and committed under
+``docs/records/``: CI cannot repeat it, so one made with older code is shown with a warning.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -28,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from comparison import store  # noqa: E402
 from comparison.experiments import EXPERIMENTS  # noqa: E402
 from comparison.experiments.code import source_of  # noqa: E402
+from comparison.figures import render  # noqa: E402
 from comparison.tables import QUOTES, TABLES  # noqa: E402
 from comparison.verdicts import verdict_table  # noqa: E402
 
@@ -46,6 +50,10 @@ STATISTICS = {
                    "epoch, mean (min–max) over {seeds} seed(s); median seconds per epoch",
     "tooling": "lines counted from the source; one run, {epochs} epoch(s)",
 }
+
+RECORDS = Path(__file__).resolve().parents[1] / "docs" / "records"
+# Figures of recorded runs are drawn at build time, outside the (watched) results folder.
+_RECORD_FIGURES = tempfile.TemporaryDirectory(prefix="nn-compare-records-")
 
 _results: dict = {}
 
@@ -67,8 +75,28 @@ def on_config(config):
             problems.append(str(error))
     if problems:
         raise PluginError("results are missing or stale:\n  " + "\n  ".join(problems))
-    _results.update(folder=folder, records=records)
+    recorded = _recorded()
+    figures = Path(_RECORD_FIGURES.name)
+    for name, record in recorded.items():
+        render(record["name"], record, figures, prefix=f"{name}-")
+    _results.update(folder=folder, records=records | recorded, recorded=set(recorded),
+                    figure_folders=[folder / "figures", figures])
     return config
+
+
+def _recorded() -> dict:
+    """Runs recorded on other machines, each marked ``current`` if this code would repeat it."""
+    recorded = {}
+    for path in sorted(RECORDS.glob("*.json")):
+        try:
+            record = store.load(path.stem, RECORDS)
+        except store.StaleResult as error:
+            raise PluginError(str(error)) from None
+        module = EXPERIMENTS[record["name"]]
+        record["current"] = (store.inputs_hash(module.__file__, record["config"])
+                             == record["inputs_hash"])
+        recorded[path.stem] = record
+    return recorded
 
 
 def on_serve(server, config, builder):
@@ -79,10 +107,12 @@ def on_serve(server, config, builder):
 def on_files(files: Files, config) -> Files:
     """Publish the JSON, CSV and figures under results/ without copying them into docs/."""
     folder = _results["folder"]
-    for path in sorted(folder.glob("*.json")) + sorted(folder.glob("*.csv")) + sorted(
-            (folder / "figures").glob("*.svg")):
-        uri = "results/" + path.relative_to(folder).as_posix()
-        files.append(File.generated(config, uri, abs_src_path=str(path)))
+    for path in sorted(folder.glob("*.json")) + sorted(folder.glob("*.csv")):
+        files.append(File.generated(config, f"results/{path.name}", abs_src_path=str(path)))
+    for figures in _results["figure_folders"]:
+        for path in sorted(figures.glob("*.svg")):
+            uri = f"results/figures/{path.name}"
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
 
 
@@ -111,8 +141,8 @@ def _block(kind: str, args: str, where: str) -> str:
         return _figure(figure_id, caption, where)
     if kind == "figures":  # every figure whose id starts with a prefix: optional sets
         prefix, _, caption = args.partition(" ")
-        ids = sorted(p.name.removesuffix("-light.svg")
-                     for p in (_results["folder"] / "figures").glob(f"{prefix}*-light.svg"))
+        ids = sorted(p.name.removesuffix("-light.svg") for folder in _results["figure_folders"]
+                     for p in folder.glob(f"{prefix}*-light.svg"))
         if not ids:
             return f"*No figures for `{prefix}` in these results (the data was not present).*"
         return "\n\n".join(_figure(i, f"{caption} ({i.removeprefix(prefix)})", where)
@@ -131,7 +161,8 @@ def _figure(figure_id: str, caption: str, where: str) -> str:
     if not caption:
         raise PluginError(f"{where}: figure {figure_id} needs a caption (it is also the alt text)")
     for theme in ("light", "dark"):
-        if not (_results["folder"] / "figures" / f"{figure_id}-{theme}.svg").is_file():
+        if not any((folder / f"{figure_id}-{theme}.svg").is_file()
+                   for folder in _results["figure_folders"]):
             raise PluginError(f"{where}: figure {figure_id} ({theme}) was not rendered; run "
                               "`python -m comparison figures`")
     base = _relative(f"results/figures/{figure_id}", where)
@@ -145,10 +176,17 @@ def _provenance(name: str, where: str) -> str:
     record = _results["records"].get(name)
     if record is None:
         raise PluginError(f"{where}: no result named {name!r}")
-    p = record["provenance"]
-    statistic = STATISTICS[name].format(**record["config"]) if name in STATISTICS else ""
+    p, experiment = record["provenance"], record["name"]
+    statistic = STATISTICS[experiment].format(**record["config"])
     dirty = " (with uncommitted changes)" if p.get("dirty") else ""
-    base = _relative(f"results/{name}", where)
+    recorded = name in _results["recorded"]
+    base = _relative(f"{'records' if recorded else 'results'}/{name}", where)
+    run = f"python -m comparison run --profile {p['profile']} --only {experiment}"
+    if recorded:
+        reproduce = (f"on a machine with a GPU, `{run} --device cuda --results DIR`, then copy "
+                     f"`DIR/{experiment}.json` and `.csv` to `docs/records/{name}.json` and `.csv`")
+    else:
+        reproduce = f"`{run} --force`"
     lines = [
         f"- **Profile** `{p['profile']}`, run {p['date_utc']} in {p['wall_seconds']} s; "
         f"commit `{p['commit'][:10]}`{dirty}",
@@ -159,11 +197,15 @@ def _provenance(name: str, where: str) -> str:
            ", Keras not installed"),
         f"- **Seeds** {', '.join(map(str, p['seeds']))}; **statistic**: {statistic}",
         f"- **Raw data** [{name}.json]({base}.json) · [{name}.csv]({base}.csv)",
-        f"- **Reproduce** `python -m comparison run --profile {p['profile']} --only {name} "
-        "--force`",
+        f"- **Reproduce** {reproduce}",
     ]
-    return f'??? info "How these numbers were produced: {name}"\n\n' + "\n".join(
+    box = f'??? info "How these numbers were produced: {name}"\n\n' + "\n".join(
         "    " + line for line in lines)
+    if recorded and not record["current"]:
+        box = (f'!!! warning "Recorded with older code"\n\n    The code behind `{experiment}` '
+               f"has changed since this run was recorded, so these figures may differ from what "
+               f"it measures now. Re-record it as the box below says.\n\n{box}")
+    return box
 
 
 def _value(name: str, key: str, where: str) -> str:

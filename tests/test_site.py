@@ -151,8 +151,9 @@ def served(site):
     server.shutdown()
 
 
+# Lazy images load only once seen; scrolling past many quickly can skip some, so load eagerly.
 SHOW_IMAGES = """() => document.querySelectorAll('.md-content img')
-    .forEach(img => img.scrollIntoView())"""
+    .forEach(img => { img.loading = 'eager'; img.scrollIntoView(); })"""
 ALL_LOADED = """() => [...document.querySelectorAll('.md-content img')]
     .filter(img => img.offsetParent !== null)
     .every(img => img.complete && img.naturalWidth > 0)"""
@@ -164,7 +165,7 @@ TABLE_ROWS = """() => [...document.querySelectorAll('.md-content table')]
 
 
 def show_all_images(page) -> None:
-    """Scroll every figure into view (they load lazily) and give them time to arrive."""
+    """Load every figure and scroll it into view, and give them time to arrive."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.evaluate(SHOW_IMAGES)
@@ -228,3 +229,28 @@ def test_without_the_keras_extra_every_page_builds_and_says_so(tiny_module, tmp_
     for page in ("book/index.html", "performance/index.html", "flexibility/index.html"):
         html = (tmp_path / "site" / page).read_text()
         assert "Keras (TensorFlow) was <strong>not measured</strong>" in html, page
+
+
+def test_the_gpu_record_is_on_the_performance_page(site):
+    """The committed GPU run is shown with its own provenance, figures and raw data."""
+    record = json.loads((ROOT / "docs" / "records" / "speed-gpu.json").read_text())
+    html = (site / "performance" / "index.html").read_text()
+    assert record["config"]["gpu"] in html and record["provenance"]["commit"][:10] in html
+    assert "speed-gpu-speed-batch-light.svg" in html
+    assert (site / "records" / "speed-gpu.json").is_file()
+    assert (site / "results" / "figures" / "speed-gpu-speed-width-dark.svg").is_file()
+
+
+def test_a_record_made_with_older_code_is_shown_with_a_warning(results, tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    from scripts import mkdocs_hooks
+
+    record = json.loads((ROOT / "docs" / "records" / "speed-gpu.json").read_text())
+    record["config"]["repeats"] += 1  # as if recorded with another config
+    (tmp_path / "speed-gpu.json").write_text(json.dumps(record))
+    monkeypatch.setattr(mkdocs_hooks, "RECORDS", tmp_path)
+    monkeypatch.setenv("NN_COMPARE_RESULTS", str(results))
+    mkdocs_hooks.on_config(type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml")}))
+    assert mkdocs_hooks._results["records"]["speed-gpu"]["current"] is False
+    assert "Recorded with older code" in mkdocs_hooks._block("provenance", "speed-gpu", "x.md")
+    assert "with older code" in mkdocs_hooks._block("table", "verdicts", "x.md")
