@@ -427,19 +427,17 @@ def gpu_table(record: dict) -> str:
                            "GPU s per epoch: median (min–max)", "GPU speed-up"], rows, "llrrr")
 
 
-def gpu_ahead_from(record: dict, sweep: str, key: str) -> int | None:
-    """The first point of a sweep from which the GPU beats the fastest CPU path at every larger
-    one (None: never)."""
-    faster = {f[key]: f["speedup"] > 1 for f in gpu_speedups(record) if f["sweep"] == sweep}
-    return next((k for k in sorted(faster) if all(v for p, v in faster.items() if p >= k)), None)
+def _gpu_ahead_from(found: list[dict], sweep: str, key: str) -> int | None:
+    points = sorted(f[key] for f in found if f["sweep"] == sweep)
+    return ahead_from(points, [f[key] for f in found if f["sweep"] == sweep and f["speedup"] > 1])
 
 
 def gpu_quotes(record: dict) -> dict[str, str]:
     found = gpu_speedups(record)
     best, worst = max(found, key=lambda f: f["speedup"]), min(found, key=lambda f: f["speedup"])
     p = record["provenance"]
-    batch = gpu_ahead_from(record, "batch", "batch_size")
-    width = gpu_ahead_from(record, "width", "width")
+    batch = _gpu_ahead_from(found, "batch", "batch_size")
+    width = _gpu_ahead_from(found, "width", "width")
     step = worst["gpu"]["median_s"] / worst["gpu"]["examples"] * worst["batch_size"]
     return {
         "gpu": record["config"]["gpu"], "torch": p["torch"], "date": p["date_utc"][:10],
@@ -472,8 +470,13 @@ def keras_crossover(record: dict, sweep: str, key: str) -> dict:
              if r["sweep"] == sweep and r["status"] == "ok"}
     points = sorted(k for p, k in speed if p == "keras float32")
     faster = [k for k in points if speed["keras float32", k] > speed["scratch float32", k]]
-    stays = next((k for k in points if all(p in faster for p in points if p >= k)), None)
-    return {"torch_faster_at": faster, "torch_ahead_from": stays, "points": points}
+    return {"torch_faster_at": faster, "torch_ahead_from": ahead_from(points, faster),
+            "points": points}
+
+
+def ahead_from(points: list, faster: list):
+    """The first point from which one path is faster at every larger point (None: never)."""
+    return next((k for k in points if all(p in faster for p in points if p >= k)), None)
 
 
 def book_quotes(record: dict) -> dict[str, str]:

@@ -64,10 +64,10 @@ def on_config(config):
     if not folder.is_absolute():
         folder = Path(config.config_file_path).parent / folder
     records, problems = {}, []
-    for name, module in EXPERIMENTS.items():
+    for name in EXPERIMENTS:
         try:
             record = store.load(name, folder)
-            if store.inputs_hash(module.__file__, record["config"]) != record["inputs_hash"]:
+            if not _is_current(record):
                 raise store.StaleResult(f"{folder / name}.json is stale: the code changed since "
                                         f"it ran; re-run `python -m comparison run --only {name}`")
             records[name] = record
@@ -92,11 +92,14 @@ def _recorded() -> dict:
             record = store.load(path.stem, RECORDS)
         except store.StaleResult as error:
             raise PluginError(str(error)) from None
-        module = EXPERIMENTS[record["name"]]
-        record["current"] = (store.inputs_hash(module.__file__, record["config"])
-                             == record["inputs_hash"])
-        recorded[path.stem] = record
+        recorded[path.stem] = record | {"current": _is_current(record)}
     return recorded
+
+
+def _is_current(record: dict) -> bool:
+    """Whether this code, with the record's config, would compute the record again."""
+    module = EXPERIMENTS[record["name"]]
+    return store.inputs_hash(module.__file__, record["config"]) == record["inputs_hash"]
 
 
 def on_serve(server, config, builder):
