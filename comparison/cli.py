@@ -11,7 +11,7 @@ from pathlib import Path
 from comparison.atomic import write_atomically
 from comparison.data import SPECS, DataError, load_dataset
 from comparison.training import IMPLEMENTATIONS, TrainConfig, TrainingDiverged, train
-from comparison.variants import VARIANTS
+from comparison.training.variants import VARIANTS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--monitor-training", action="store_true",
                    help="also record cost and accuracy on the training data each epoch")
     p.add_argument("--variant", choices=list(VARIANTS), default="baseline",
-                   help="a change to the network (see comparison/variants.py)")
+                   help="a change to the network (see comparison/training/variants.py)")
     add_data_argument(p)
     p.add_argument("--out", type=Path, help="run record (JSON); default results/runs/...")
     p.set_defaults(handler=run_train, parser=p)
@@ -92,11 +92,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_experiments_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from comparison import store
     from comparison.experiments import EXPERIMENTS
     from comparison.experiments.context import Context
     from comparison.experiments.runner import print_summary, run_experiments
-    from comparison.torch_net import resolve_device
+    from comparison.results import store
+    from comparison.torch.network import resolve_device
 
     try:
         resolve_device(args.device)
@@ -112,18 +112,22 @@ def run_experiments_command(args: argparse.Namespace, parser: argparse.ArgumentP
 
 
 def run_figures(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from comparison import store
     from comparison.experiments import EXPERIMENTS
-    from comparison.figures import render
+    from comparison.report.figures import render
+    from comparison.report.pages import presenter
+    from comparison.results import store
 
     results = store.results_dir(args.results)
     for name in EXPERIMENTS:
+        plots = getattr(presenter(name), "figures", None)
+        if plots is None:
+            continue
         try:
             record = store.load(name, results)
         except store.StaleResult as error:
             print(f"skipped: {error}")
             continue
-        print(f"{name}: {', '.join(render(name, record, results / 'figures'))}")
+        print(f"{name}: {', '.join(render(plots, record, results / 'figures'))}")
     return 0
 
 
@@ -131,7 +135,8 @@ def run_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     import os
     import subprocess
 
-    from comparison import data, store
+    from comparison import data
+    from comparison.results import store
 
     run_experiments_command(args, parser)
     env = os.environ | {store.RESULTS_ENV_VAR: str(store.results_dir(args.results).resolve())}
@@ -143,7 +148,7 @@ def run_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from comparison.provenance import provenance
+    from comparison.results.provenance import provenance
 
     try:
         config = TrainConfig(
@@ -153,7 +158,7 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             train_size=args.train_size, per_example=args.per_example,
             monitor_training=args.monitor_training, variant=args.variant,
         )
-        from comparison.torch_net import resolve_device
+        from comparison.torch.network import resolve_device
 
         resolve_device(config.device)  # fail on a missing GPU before loading any data
         if config.impl == "keras" and importlib.util.find_spec("keras") is None:

@@ -50,8 +50,10 @@ def write_dataset(folder: Path, files: dict[str, bytes], gz: bool = True) -> Dat
 
 
 def tiny_spec(files: dict[str, bytes], **changes) -> DatasetSpec:
+    """A spec whose checksums and sizes are those of ``files`` (the uncompressed IDX bytes)."""
     sha = {name: hashlib.sha256(raw).hexdigest() for name, raw in files.items()}
-    spec = DatasetSpec(name="mnist", sha256=sha, mirrors=("http://127.0.0.1:9/",),
+    sizes = {name: len(raw) for name, raw in files.items()}
+    spec = DatasetSpec(name="mnist", sha256=sha, sizes=sizes, mirrors=("http://127.0.0.1:9/",),
                        n_validation=N_VALIDATION)
     return replace(spec, **changes)
 

@@ -10,11 +10,11 @@ from dataclasses import replace
 import pytest
 import torch
 
-from comparison import torch_net
 from comparison.data import Dataset
 from comparison.experiments.equivalence import max_difference, train_pair
-from comparison.runners import make_runner
+from comparison.torch import network as torch_net
 from comparison.training import TrainConfig
+from comparison.training.runners import make_runner
 
 EPOCHS, TOLERANCE = 2, 1e-9
 
@@ -83,7 +83,7 @@ def test_save_and_load_round_trip(digits, tmp_path):
     from comparison.scratch import Network
 
     scratch = make_runner(TrainConfig(device="cpu"), digits)
-    scratch.net.save(tmp_path / "net.json")
+    scratch.model.save(tmp_path / "net.json")
     assert max_difference(Network.load(tmp_path / "net.json").parameters(),
                           scratch.parameters()) == 0
 

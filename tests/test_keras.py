@@ -1,15 +1,13 @@
 """The optional Keras implementation computes what the other two compute."""
 
-import io
 from dataclasses import replace
 
 import numpy as np
 import pytest
-from tqdm import tqdm
 
 from comparison.experiments.equivalence import max_difference, train_pair
-from comparison.runners import make_runner
 from comparison.training import TrainConfig, minibatches
+from comparison.training.runners import make_runner
 
 pytest.importorskip("keras", reason="the Keras extra is not installed")
 
@@ -33,10 +31,9 @@ def test_progress_bar_advances_batch_by_batch(digits):
     runner = make_runner(TrainConfig(impl="keras", hidden=(8,), device="cpu"), digits)
     batches = minibatches(len(digits.train), 100, np.random.default_rng(0))
     seen = []
-    bar = tqdm(batches, file=io.StringIO(), mininterval=0)
-    bar.update = lambda n=1: seen.append(n)
-    runner.train_epoch(bar)
-    assert seen == [1] * len(batches)
+    runner.train_epoch(batches, on_batch=lambda: seen.append(
+        int(runner.model.optimizer.iterations)))
+    assert seen == list(range(1, len(batches) + 1)), "one call after each step, not at the end"
 
 
 def test_kernels_are_stored_transposed_and_converted_back(digits):
@@ -58,13 +55,14 @@ def test_keras_evaluation_matches_scratch_on_the_same_weights(digits):
 
 
 def test_tensorboard_callback_logs_what_fit_returns(digits, tmp_path):
-    from comparison import keras_tooling
     from comparison.experiments.tooling import read_back_keras
+    from comparison.keras import tooling as keras_tooling
 
     runner = make_runner(TrainConfig(impl="keras", hidden=(8,), cost="cross-entropy", eta=0.5,
                                      init="scaled", dtype="float32", device="cpu"), digits)
-    (x, _, target), (x_val, _, target_val) = runner.splits["training"], runner.splits["validation"]
-    history = keras_tooling.fit_with_tensorboard(runner.model, x, target, (x_val, target_val),
+    train, validation = runner.split("training"), runner.split("validation")
+    history = keras_tooling.fit_with_tensorboard(runner.model, train.x, train.target,
+                                                 (validation.x, validation.target),
                                                  epochs=2, batch_size=10, log_dir=tmp_path)
     board = read_back_keras(tmp_path, history)
     assert len(history["loss"]) == 2 and len(history["val_loss"]) == 2
@@ -73,14 +71,15 @@ def test_tensorboard_callback_logs_what_fit_returns(digits, tmp_path):
 
 
 def test_keras_export_round_trip_gives_the_same_outputs(digits, tmp_path):
-    from comparison import keras_tooling
+    from comparison.keras import tooling as keras_tooling
 
     runner = make_runner(TrainConfig(impl="keras", hidden=(8,), dtype="float32", device="cpu"),
                          digits)
-    x = runner.splits["test"][0]
+    x = runner.split("test").x
     keras_tooling.export(runner.model, tmp_path / "saved")
     loaded = keras_tooling.load_exported(tmp_path / "saved")
     np.testing.assert_array_equal(np.asarray(loaded(x)), runner.model.predict_on_batch(x))
+    np.testing.assert_array_equal(runner.export(tmp_path / "again")(x), runner.outputs(x))
 
 
 def test_conv_parameters_convert_between_layouts_both_ways(digits):

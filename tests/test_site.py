@@ -48,11 +48,24 @@ def tiny_module(tmp_path_factory):
     patch.undo()
 
 
+# The results were computed on the tiny dataset, and a result's inputs hash covers the data's
+# checksums: the build must know the same dataset as the run, so it registers it first.
+MKDOCS_ON_TINY_DATA = """
+import sys
+from comparison import data
+from tests.conftest import make_arrays, tiny_spec
+data.SPECS["mnist"] = tiny_spec(make_arrays())
+from mkdocs.__main__ import cli
+sys.exit(cli())
+"""
+
+
 def build(results: Path, site: Path) -> subprocess.CompletedProcess:
     env = os.environ | {"NN_COMPARE_RESULTS": str(results), "NN_COMPARE_EXECUTE_NOTEBOOK": "false",
                         "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
+    command = ["-c", MKDOCS_ON_TINY_DATA, "build", "--strict", "-d", str(site)]
+    return subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
 
 
 @pytest.fixture(scope="module")
@@ -126,15 +139,21 @@ def test_an_unknown_placeholder_fails(results, monkeypatch):
     from scripts import mkdocs_hooks
 
     monkeypatch.setenv("NN_COMPARE_RESULTS", str(results))
-    mkdocs_hooks.on_config(type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml")}))
+    config = fake_config()
+    mkdocs_hooks.on_config(config)
 
     class Page:
         file = type("File", (), {"src_uri": "x.md"})
 
     for text in ("<!-- result:table nope -->", "<!-- result:value speed.nope -->",
-                 "<!-- result:chart speed -->"):
+                 "<!-- result:chart speed -->", "<!-- result:table speed.nope -->"):
         with pytest.raises(PluginError):
-            mkdocs_hooks.on_page_markdown(text, Page, None, None)
+            mkdocs_hooks.on_page_markdown(text, Page, config, None)
+
+
+def fake_config():
+    """What the hook reads of MkDocs's config: where mkdocs.yml is, and ``extra``."""
+    return type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml"), "extra": {}})()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -250,7 +269,10 @@ def test_a_record_made_with_older_code_is_shown_with_a_warning(results, tmp_path
     (tmp_path / "speed-gpu.json").write_text(json.dumps(record))
     monkeypatch.setattr(mkdocs_hooks, "RECORDS", tmp_path)
     monkeypatch.setenv("NN_COMPARE_RESULTS", str(results))
-    mkdocs_hooks.on_config(type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml")}))
-    assert mkdocs_hooks._results["records"]["speed-gpu"]["current"] is False
-    assert "Recorded with older code" in mkdocs_hooks._block("provenance", "speed-gpu", "x.md")
-    assert "with older code" in mkdocs_hooks._block("table", "verdicts", "x.md")
+    config = fake_config()
+    mkdocs_hooks.on_config(config)
+    site = config.extra[mkdocs_hooks.KEY]
+    assert site.records["speed-gpu"]["current"] is False
+    assert "Recorded with older code" in site.block("provenance", "speed-gpu", "x.md")
+    assert "with older code" in site.block("table", "verdicts", "x.md")
+    mkdocs_hooks.on_post_build(config)

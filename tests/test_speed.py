@@ -2,9 +2,9 @@
 
 import torch
 
-from comparison import verdicts
 from comparison.experiments import speed
 from comparison.experiments.context import Context
+from comparison.report import verdicts
 
 
 def gpu_record(cpu_s: list[float], gpu_s: list[float]) -> dict:
@@ -30,7 +30,7 @@ def test_gpu_verdict_follows_the_recorded_speed_ups():
 def test_asking_for_cuda_times_the_gpu_against_the_float32_cpu_paths(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index: "Some GPU")
-    paths = speed.make_config("smoke", Context(device="cuda"))["paths"]
+    paths = speed.make_config("smoke", Context(device="cuda")).paths
     assert "torch CUDA float32" in paths and "scratch float32" in paths
     assert "scratch float64" not in paths and "torch.compile float32" not in paths
-    assert "scratch float64" in speed.make_config("smoke", Context(device="auto"))["paths"]
+    assert "scratch float64" in speed.make_config("smoke", Context(device="auto")).paths

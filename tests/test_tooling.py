@@ -4,10 +4,11 @@ import numpy as np
 import torch
 from torch.utils.tensorboard import SummaryWriter
 
-from comparison import tooling
 from comparison.experiments.tooling import read_back
 from comparison.scratch import Network
-from comparison.torch_net import Net
+from comparison.scratch.tooling import plot_history
+from comparison.torch import tooling
+from comparison.torch.network import Net
 
 
 def test_tensorboard_event_files_hold_the_logged_values(tmp_path):
@@ -48,5 +49,5 @@ def test_scratch_json_round_trip_keeps_dtype_and_outputs(tmp_path):
 def test_plot_history_writes_an_svg(tmp_path):
     history = {"epoch": [1, 2], "validation_cost": [1.0, 0.5], "test_cost": [1.1, 0.6],
                "validation_accuracy": [0.8, 0.9], "test_accuracy": [0.79, 0.88]}
-    tooling.plot_history(history, Network([784, 8, 10]), tmp_path / "curves.svg")
+    plot_history(history, Network([784, 8, 10]), tmp_path / "curves.svg")
     assert (tmp_path / "curves.svg").read_text().lstrip().startswith("<?xml")

@@ -81,3 +81,25 @@ def test_asking_for_an_absent_gpu_is_a_clear_usage_error(command, capsys):
         main([*command, "--device", "cuda"])
     assert exit_.value.code == 2
     assert "sees no CUDA GPU" in capsys.readouterr().err
+
+
+def test_the_books_sgd_trains_exactly_as_the_runner_does(digits, capsys):
+    """``Network.SGD`` (the book's loop) and ``train`` see the same batches for one seed."""
+    from comparison.scratch import Network, QuadraticCost
+
+    config = TrainConfig(hidden=(12,), epochs=2, seed=3, eta=3.0, device="cpu")
+    record_net = Network([784, 12, 10], cost=QuadraticCost, init="large", seed=3)
+    record_net.SGD(digits.train.x, digits.train.y, epochs=2, mini_batch_size=10, eta=3.0,
+                   test=(digits.test.x, digits.test.y), seed=3)
+    assert capsys.readouterr().out.count("on test data") == 2
+    from comparison.training import make_runner
+    from comparison.training.loop import minibatches as loop_batches
+
+    runner = make_runner(config, digits)
+    rng = np.random.default_rng(3)
+    for _ in range(2):
+        runner.train_epoch(loop_batches(len(digits.train), 10, rng))
+    # the same batches; only the memory layout of the inputs (and so the round-off) differs
+    for (w1, b1), (w2, b2) in zip(record_net.parameters(), runner.parameters()):
+        np.testing.assert_allclose(w1, w2, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(b1, b2, rtol=0, atol=1e-12)

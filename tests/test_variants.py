@@ -9,14 +9,14 @@ import pytest
 
 from comparison.experiments.equivalence import max_difference, train_pair
 from comparison.experiments.flexibility import count_changes
-from comparison.runners import make_runner
 from comparison.scratch import CrossEntropyCost
 from comparison.scratch.activations import sigmoid
 from comparison.scratch.conv import ConvNetwork
 from comparison.scratch.network import one_hot
 from comparison.scratch.variants import DropoutNetwork, ReLUNetwork, SoftmaxNetwork
 from comparison.training import TrainConfig
-from comparison.variants import VARIANTS, Change
+from comparison.training.runners import make_runner
+from comparison.training.variants import VARIANTS, Change
 
 DETERMINISTIC = [name for name, v in VARIANTS.items() if v.deterministic]
 NEEDS_KERAS = pytest.mark.skipif(importlib.util.find_spec("keras") is None,
@@ -117,14 +117,15 @@ def test_dropout_backprop_matches_finite_differences_for_fixed_masks():
 
 
 def test_changes_are_counted_against_the_baseline_function():
-    same = count_changes((Change("torch_net.py::make_optimizer", "torch_net.py::make_optimizer"),))
+    optimizer = "torch/network.py::make_optimizer"
+    same = count_changes((Change(optimizer, optimizer),))
     assert same["lines_touched"] == 0
-    edited = count_changes((Change("torch_variants.py::make_momentum_optimizer",
-                                   "torch_net.py::make_optimizer"),))
+    edited = count_changes((Change("torch/variants.py::make_momentum_optimizer",
+                                   "torch/network.py::make_optimizer"),))
     assert 1 <= edited["lines_changed"] <= 3 and edited["derivative_lines"] == 0
     new = count_changes((Change("scratch/activations.py::relu_prime", derivative=True),))
     assert new["lines_added"] == new["derivative_lines"] == 2
-    renamed = count_changes((Change("keras_variants.py::build_relu", "keras_net.py::build"),))
+    renamed = count_changes((Change("keras/variants.py::build_relu", "keras/network.py::build"),))
     assert renamed["lines_touched"] == 1, "only 'sigmoid' -> 'relu'; the new name is no change"
 
 

@@ -11,24 +11,27 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 
 from comparison.experiments.context import Context
 
 PACKAGE = Path(__file__).resolve().parents[1]
+# The counted files are all implementation sources, which every result depends on already.
+SOURCES = ("experiments/code.py",)
 
 # role -> {implementation: its functions, as "file::Qualified.name"}
 ROLES = {
     "model and forward pass": {
         "scratch": ["scratch/network.py::Network.__init__",
                     "scratch/network.py::Network.feedforward", "scratch/activations.py::sigmoid"],
-        "torch": ["torch_net.py::Net.__init__", "torch_net.py::Net.forward",
-                  "torch_net.py::init_weights"],
-        "keras": ["keras_net.py::build", "keras_net.py::dense"]},
+        "torch": ["torch/network.py::Net.__init__", "torch/network.py::Net.forward",
+                  "torch/network.py::init_weights"],
+        "keras": ["keras/network.py::build", "keras/network.py::dense"]},
     "cost functions": {
         "scratch": ["scratch/costs.py::QuadraticCost.fn", "scratch/costs.py::CrossEntropyCost.fn"],
-        "torch": ["torch_net.py::quadratic_cost", "torch_net.py::cross_entropy_cost"],
-        "keras": ["keras_net.py::quadratic_cost", "keras_net.py::cross_entropy_cost"]},
+        "torch": ["torch/network.py::quadratic_cost", "torch/network.py::cross_entropy_cost"],
+        "keras": ["keras/network.py::quadratic_cost", "keras/network.py::cross_entropy_cost"]},
     "gradients (backpropagation)": {
         "scratch": ["scratch/costs.py::QuadraticCost.delta",
                     "scratch/costs.py::CrossEntropyCost.delta",
@@ -37,28 +40,34 @@ ROLES = {
         "torch": [], "keras": []},
     "parameter update (SGD with L2)": {
         "scratch": ["scratch/network.py::Network.update_mini_batch"],
-        "torch": ["torch_net.py::make_optimizer"],
-        "keras": ["keras_net.py::compile_model", "keras_net.py::l2_penalty"]},
-    # Each implementation's own loop; the runners' conversions for the shared interface
-    # (NumPy indices to tensors) would not exist in a program using one library alone.
+        "torch": ["torch/network.py::make_optimizer"],
+        "keras": ["keras/network.py::compile_model", "keras/network.py::l2_penalty"]},
+    # Each implementation's own loop over the mini-batches of an epoch; the runners'
+    # conversions for the shared interface (NumPy indices to tensors) would not exist in a
+    # program using one library alone.
     "training loop over mini-batches": {
-        "scratch": ["runners.py::ScratchRunner.train_epoch"],
-        "torch": ["torch_net.py::train_epoch"],
-        "keras": ["keras_net.py::train_epoch"]},
+        "scratch": ["scratch/runner.py::ScratchRunner.train_epoch"],
+        "torch": ["torch/network.py::train_epoch"],
+        "keras": ["keras/network.py::train_epoch"]},
 }
 DERIVATIVE_ROLE = "gradients (backpropagation)"
 
 
-def make_config(profile: str, context: Context) -> dict:
-    # The sources are part of the config, so any edit to them makes the result stale.
-    sources = {name: (PACKAGE / name).read_text() for name in _files()}
-    return {"profile": profile, "roles": ROLES, "sources": sources}
+@dataclass(frozen=True)
+class Config:
+    profile: str
+    roles: dict[str, dict[str, list[str]]]
+    datasets: tuple[str, ...] = ()  # counting reads no data
 
 
-def run(config: dict, context: Context) -> dict:
-    impls = list(next(iter(config["roles"].values())))
+def make_config(profile: str, context: Context) -> Config:
+    return Config(profile=profile, roles=ROLES)
+
+
+def run(config: Config, context: Context) -> dict:
+    impls = list(next(iter(config.roles.values())))
     rows = []
-    for role, functions in config["roles"].items():
+    for role, functions in config.roles.items():
         rows.append({"role": role,
                      **{f"{impl}_lines": sum(logical_lines(*ref.split("::")) for ref in refs)
                         for impl, refs in functions.items()},
@@ -111,8 +120,3 @@ def source_of(file: str, qualified_name: str) -> str:
     text = lines[start - 1 : node.end_lineno]
     indent = len(text[0]) - len(text[0].lstrip())
     return "\n".join(line[indent:] for line in text)
-
-
-def _files() -> list[str]:
-    return sorted({ref.split("::")[0] for functions in ROLES.values()
-                   for refs in functions.values() for ref in refs})

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from tqdm import tqdm
 
 from comparison.data import load_dataset
-from comparison.provenance import THREAD_VARIABLES
+from comparison.results.provenance import THREAD_VARIABLES
 from comparison.training import TrainConfig, train
 
 

@@ -21,8 +21,8 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from comparison import torch_net
 from comparison.atomic import write_atomically
+from comparison.torch import network as torch_net
 from comparison.training import minibatches
 
 

@@ -7,15 +7,16 @@ parameters is recorded for each cost, with and without L2, in float64 and float3
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from comparison.data import load_dataset
 from comparison.experiments.context import Context
-from comparison.runners import make_runner
 from comparison.training import TrainConfig, installed, minibatches
+from comparison.training.runners import make_runner
 
+SOURCES = ("experiments/equivalence.py",)
 SETTINGS = {
     "quadratic": dict(cost="quadratic", eta=3.0, lmbda=0.0, init="large"),
     "quadratic + L2": dict(cost="quadratic", eta=3.0, lmbda=5.0, init="large"),
@@ -26,30 +27,43 @@ PROFILES = {"smoke": dict(examples=100, epochs=1), "quick": dict(examples=1000, 
             "full": dict(examples=10_000, epochs=2)}
 
 
-def make_config(profile: str, context: Context) -> dict:
-    others = [impl for impl in installed() if impl != "scratch"]
-    return {"profile": profile, **PROFILES[profile], "settings": SETTINGS, "others": others,
-            "dtypes": ["float64", "float32"], "seed": context.seed, "batch_size": 10}
+@dataclass(frozen=True)
+class Config:
+    profile: str
+    examples: int  # the first n MNIST training images
+    epochs: int
+    settings: dict[str, dict]  # cost, eta, lmbda and init of each setting
+    others: tuple[str, ...]  # the implementations compared with scratch
+    dtypes: tuple[str, ...] = ("float64", "float32")
+    seed: int = 0
+    batch_size: int = 10
+    datasets: tuple[str, ...] = ("mnist",)
 
 
-def run(config: dict, context: Context) -> dict:
+def make_config(profile: str, context: Context) -> Config:
+    others = tuple(impl for impl in installed() if impl != "scratch")
+    return Config(profile=profile, **PROFILES[profile], settings=SETTINGS, others=others,
+                  seed=context.seed)
+
+
+def run(config: Config, context: Context) -> dict:
     data = load_dataset("mnist", context.data_dir)
-    data = replace(data, train=data.train.head(config["examples"]))
+    data = replace(data, train=data.train.head(config.examples))
     rows = []
-    for name, setting in config["settings"].items():
-        for dtype in config["dtypes"]:
-            train_config = TrainConfig(batch_size=config["batch_size"], dtype=dtype,
-                                       seed=config["seed"], device="cpu", **setting)
+    for name, setting in config.settings.items():
+        for dtype in config.dtypes:
+            train_config = TrainConfig(batch_size=config.batch_size, dtype=dtype,
+                                       seed=config.seed, device="cpu", **setting)
             row = {"setting": name, "dtype": dtype}
-            for other in config["others"]:
-                scratch, twin = train_pair(train_config, data, config["epochs"], other)
+            for other in config.others:
+                scratch, twin = train_pair(train_config, data, config.epochs, other)
                 row[f"{other}_max_abs_difference"] = max_difference(scratch, twin)
             initial = make_runner(train_config, data).parameters()
             rows.append(row | {"max_abs_change_in_training": max_difference(scratch, initial)})
     return {"rows": rows,
             "worst": {other: {dtype: max(r[f"{other}_max_abs_difference"] for r in rows
-                                         if r["dtype"] == dtype) for dtype in config["dtypes"]}
-                      for other in config["others"]}}
+                                         if r["dtype"] == dtype) for dtype in config.dtypes}
+                      for other in config.others}}
 
 
 def train_pair(config: TrainConfig, data, epochs: int, other: str = "torch") -> tuple[list, list]:

@@ -9,15 +9,16 @@ that compute a gradient by hand, and, from training runs, accuracy and time per 
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from comparison.experiments.code import code_lines
 from comparison.experiments.context import Context, run_parallel, train_history
 from comparison.training import TrainConfig, installed
-from comparison.variants import VARIANTS, Change, Variant
+from comparison.training.variants import VARIANTS, Change, Variant
 
+SOURCES = ("experiments/flexibility.py", "experiments/code.py", "experiments/context.py")
 # The variants' common ground: the book's chapter-3 network, in float32 (PyTorch's default).
 BASE = dict(hidden=(100,), cost="cross-entropy", eta=0.5, lmbda=5.0, init="scaled",
             batch_size=10, dtype="float32")
@@ -26,17 +27,30 @@ PROFILES = {"smoke": dict(train_size=None, epochs=1, seeds=1),
             "full": dict(train_size=None, epochs=10, seeds=3)}
 
 
-def make_config(profile: str, context: Context) -> dict:
+@dataclass(frozen=True)
+class Config:
+    profile: str
+    train_size: int | None  # None: all 50,000 training images
+    epochs: int
+    seeds: int
+    base: dict  # the baseline's training settings (``TrainConfig`` fields)
+    variants: dict[str, dict]  # title, settings that differ, deterministic
+    implementations: tuple[str, ...]
+    base_seed: int = 0
+    datasets: tuple[str, ...] = ("mnist",)
+
+
+def make_config(profile: str, context: Context) -> Config:
     variants = {name: {"title": v.title, "settings": v.settings, "deterministic": v.deterministic}
                 for name, v in VARIANTS.items()}
-    return {"profile": profile, **PROFILES[profile], "base": BASE, "variants": variants,
-            "implementations": installed(), "base_seed": context.seed}
+    return Config(profile=profile, **PROFILES[profile], base=BASE, variants=variants,
+                  implementations=tuple(installed()), base_seed=context.seed)
 
 
-def run(config: dict, context: Context) -> dict:
-    seeds = [config["base_seed"] + k for k in range(config["seeds"])]
-    impls = config["implementations"]
-    jobs = [(name, impl, seed) for name in config["variants"] for impl in impls
+def run(config: Config, context: Context) -> dict:
+    seeds = [config.base_seed + k for k in range(config.seeds)]
+    impls = config.implementations
+    jobs = [(name, impl, seed) for name in config.variants for impl in impls
             for seed in seeds]
     args = [(context.data_dir, _train_config(config, *job)) for job in jobs]
     histories = run_parallel(train_history, args, context, desc="variant runs")
@@ -55,11 +69,11 @@ def changes_of(variant: Variant, impl: str) -> tuple[Change, ...]:
     return getattr(variant, f"{impl}_changes")
 
 
-def _train_config(config: dict, variant: str, impl: str, seed: int) -> TrainConfig:
-    settings = config["base"] | config["variants"][variant]["settings"]
+def _train_config(config: Config, variant: str, impl: str, seed: int) -> TrainConfig:
+    settings = config.base | config.variants[variant]["settings"]
     settings["hidden"] = tuple(settings["hidden"])
-    return TrainConfig(impl=impl, variant=variant, epochs=config["epochs"], seed=seed,
-                       train_size=config["train_size"], device="cpu", **settings)
+    return TrainConfig(impl=impl, variant=variant, epochs=config.epochs, seed=seed,
+                       train_size=config.train_size, device="cpu", **settings)
 
 
 def count_changes(changes: tuple[Change, ...]) -> dict:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from pathlib import Path
+from types import ModuleType
 
-from comparison import store
 from comparison.experiments import EXPERIMENTS
 from comparison.experiments.context import Context
-from comparison.provenance import provenance
+from comparison.results import store
+from comparison.results.provenance import provenance
+
+
+def inputs_hash(module: ModuleType, config: dict) -> str:
+    """What the result of ``module`` run with ``config`` (as stored) depends on."""
+    return store.inputs_hash(module.SOURCES, config, config["datasets"])
 
 
 def run_experiments(
@@ -18,13 +25,15 @@ def run_experiments(
 
     Progress: one line per experiment ("[2/4] running speed"), a bar within each.
     """
-    from comparison.figures import render
+    from comparison.report.figures import render
+    from comparison.report.pages import presenter
 
     summary = []
     for position, name in enumerate(names, start=1):
         module = EXPERIMENTS[name]
         config = module.make_config(profile, context)
-        digest = store.inputs_hash(module.__file__, config)
+        stored = asdict(config)
+        digest = inputs_hash(module, stored)
         if not force:
             try:
                 store.load(name, results, digest)
@@ -36,13 +45,15 @@ def run_experiments(
         start = time.perf_counter()
         result = module.run(config, context)
         seconds = time.perf_counter() - start
-        record = {"inputs_hash": digest, "profile": profile, "config": config,
-                  "provenance": provenance(profile=profile, seeds=_seeds(config),
+        record = {"inputs_hash": digest, "profile": profile, "config": stored,
+                  "provenance": provenance(profile=profile, seeds=_seeds(stored),
                                            wall_seconds=round(seconds, 1),
                                            workers=context.workers),
                   **result}
         store.save(name, record, results)
-        render(name, record, results / "figures")
+        figures = getattr(presenter(name), "figures", None)
+        if figures:
+            render(figures, record, results / "figures")
         summary.append({"experiment": name, "status": "ran", "seconds": seconds})
     return summary
 

@@ -13,37 +13,48 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from comparison.data import load_dataset
 from comparison.experiments.context import Context
-from comparison.provenance import REPO
+from comparison.results.provenance import REPO
 
+SOURCES = ("experiments/scalability.py", "experiments/ddp_worker.py")
 PROFILES = {"smoke": dict(train_size=200, epochs=1), "quick": dict(train_size=10_000, epochs=1),
             "full": dict(train_size=50_000, epochs=3)}
 WORKER = "comparison.experiments.ddp_worker"
 
 
-def make_config(profile: str, context: Context) -> dict:
-    # The worker's source is part of the config, so editing it makes the result stale.
-    worker = (REPO / "comparison" / "experiments" / "ddp_worker.py").read_text()
-    return {"profile": profile, **PROFILES[profile], "processes": [1, 2], "batch_sizes": [10, 100],
-            "eta": 0.5, "seed": context.seed, "worker_source": worker}
+@dataclass(frozen=True)
+class Config:
+    profile: str
+    train_size: int
+    epochs: int
+    processes: tuple[int, ...] = (1, 2)
+    batch_sizes: tuple[int, ...] = (10, 100)  # global mini-batches
+    eta: float = 0.5
+    seed: int = 0
+    datasets: tuple[str, ...] = ("mnist",)
 
 
-def run(config: dict, context: Context) -> dict:
+def make_config(profile: str, context: Context) -> Config:
+    return Config(profile=profile, **PROFILES[profile], seed=context.seed)
+
+
+def run(config: Config, context: Context) -> dict:
     data = load_dataset("mnist", context.data_dir)
     with tempfile.TemporaryDirectory() as folder:
         arrays = Path(folder) / "data.npz"
-        np.savez(arrays, x_train=data.train.x[: config["train_size"]],
-                 y_train=data.train.y[: config["train_size"]], x_test=data.test.x,
+        np.savez(arrays, x_train=data.train.x[: config.train_size],
+                 y_train=data.train.y[: config.train_size], x_test=data.test.x,
                  y_test=data.test.y)
         runs = {(b, n): _torchrun(n, b, arrays, Path(folder) / f"{b}-{n}.json", config)
-                for b in config["batch_sizes"] for n in config["processes"]}
+                for b in config.batch_sizes for n in config.processes}
     rows, speedup, difference = [], {}, 0.0
-    for b in config["batch_sizes"]:
+    for b in config.batch_sizes:
         one, two = runs[b, 1], runs[b, 2]
         difference = max(difference, float(np.max(np.abs(
             np.array(one.pop("parameters")) - np.array(two.pop("parameters"))))))
@@ -58,12 +69,12 @@ def run(config: dict, context: Context) -> dict:
             "cores": os.cpu_count()}
 
 
-def _torchrun(processes: int, batch_size: int, arrays: Path, out: Path, config: dict) -> dict:
+def _torchrun(processes: int, batch_size: int, arrays: Path, out: Path, config: Config) -> dict:
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
                f"--nproc_per_node={processes}", "-m", WORKER, "--arrays", str(arrays),
-               "--out", str(out), "--epochs", str(config["epochs"]),
-               "--batch-size", str(batch_size), "--eta", str(config["eta"]),
-               "--seed", str(config["seed"])]
+               "--out", str(out), "--epochs", str(config.epochs),
+               "--batch-size", str(batch_size), "--eta", str(config.eta),
+               "--seed", str(config.seed)]
     # One thread per process: two processes already fill the two cores of a CI machine.
     env = os.environ | {"OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo"}
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)

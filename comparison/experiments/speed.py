@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -24,121 +25,163 @@ from tqdm import tqdm
 
 from comparison.data import load_dataset
 from comparison.experiments.context import Context
-from comparison.provenance import REPO
-from comparison.runners import make_runner
+from comparison.results.provenance import REPO
 from comparison.training import TrainConfig, installed, minibatches
+from comparison.training.runners import make_runner
 
+SOURCES = ("experiments/speed.py", "experiments/memory_probe.py")
 EPOCH = 50_000
-# name -> (implementation, dtype, per_example, compiled, device)
+
+
+@dataclass(frozen=True)
+class TimedPath:
+    """A way of training that is timed: an implementation with its settings."""
+
+    impl: str
+    dtype: str
+    per_example: bool = False  # the book's one-example-at-a-time backprop (scratch only)
+    compiled: bool = False  # torch.compile
+    device: str = "cpu"
+
+
 PATHS = {
-    "book per-example (float64)": ("scratch", "float64", True, False, "cpu"),
-    "scratch float64": ("scratch", "float64", False, False, "cpu"),
-    "scratch float32": ("scratch", "float32", False, False, "cpu"),
-    "torch float64": ("torch", "float64", False, False, "cpu"),
-    "torch float32": ("torch", "float32", False, False, "cpu"),
-    "torch.compile float32": ("torch", "float32", False, True, "cpu"),
-    "torch CUDA float32": ("torch", "float32", False, False, "cuda"),
-    "keras float32": ("keras", "float32", False, False, "cpu"),  # tensorflow-cpu: no CUDA path
+    "book per-example (float64)": TimedPath("scratch", "float64", per_example=True),
+    "scratch float64": TimedPath("scratch", "float64"),
+    "scratch float32": TimedPath("scratch", "float32"),
+    "torch float64": TimedPath("torch", "float64"),
+    "torch float32": TimedPath("torch", "float32"),
+    "torch.compile float32": TimedPath("torch", "float32", compiled=True),
+    "torch CUDA float32": TimedPath("torch", "float32", device="cuda"),
+    "keras float32": TimedPath("keras", "float32"),  # tensorflow-cpu: no CUDA path
 }
+
+
+@dataclass(frozen=True)
+class Config:
+    profile: str
+    batch_sizes: tuple[int, ...]
+    widths: tuple[int, ...]
+    repeats: int
+    examples: int  # training examples per timed repeat, at widths up to 100
+    wide_examples: int  # ... and at wider layers
+    per_example_max_width: int  # the per-example loop is not timed on wider layers
+    thread_batch_sizes: tuple[int, ...]  # also timed on one thread
+    compile_all: bool  # torch.compile at every point, or only at compile_at
+    compile_at: tuple[tuple[int, int], ...]  # (mini-batch, width) points
+    gemm_size: int
+    import_repeats: int
+    paths: tuple[str, ...] = ()
+    implementations: tuple[str, ...] = ()
+    seed: int = 0
+    gpu: str | None = None
+    datasets: tuple[str, ...] = ("mnist",)
+
+
 PROFILES = {
-    "smoke": dict(batch_sizes=[10, 100], widths=[30], repeats=1, examples=200,
-                  wide_examples=200, per_example_max_width=30, thread_batch_sizes=[10],
-                  compile_at=[], gemm_size=128, import_repeats=1),
-    "quick": dict(batch_sizes=[10, 100, 1000], widths=[30, 300], repeats=3, examples=5_000,
-                  wide_examples=2_000, per_example_max_width=300, thread_batch_sizes=[10, 1000],
-                  compile_at=[(100, 30)], gemm_size=512, import_repeats=3),
-    "full": dict(batch_sizes=[10, 20, 50, 100, 200, 500, 1000, 2000],
-                 widths=[30, 100, 300, 1000, 3000], repeats=5, examples=EPOCH,
+    "smoke": dict(batch_sizes=(10, 100), widths=(30,), repeats=1, examples=200,
+                  wide_examples=200, per_example_max_width=30, thread_batch_sizes=(10,),
+                  compile_all=False, compile_at=(), gemm_size=128, import_repeats=1),
+    "quick": dict(batch_sizes=(10, 100, 1000), widths=(30, 300), repeats=3, examples=5_000,
+                  wide_examples=2_000, per_example_max_width=300, thread_batch_sizes=(10, 1000),
+                  compile_all=False, compile_at=((100, 30),), gemm_size=512, import_repeats=3),
+    "full": dict(batch_sizes=(10, 20, 50, 100, 200, 500, 1000, 2000),
+                 widths=(30, 100, 300, 1000, 3000), repeats=5, examples=EPOCH,
                  wide_examples=10_000, per_example_max_width=300,
-                 thread_batch_sizes=[10, 100, 1000], compile_at="all", gemm_size=2048,
-                 import_repeats=5),
+                 thread_batch_sizes=(10, 100, 1000), compile_all=True, compile_at=(),
+                 gemm_size=2048, import_repeats=5),
 }
 BATCH_SWEEP_WIDTH, WIDTH_SWEEP_BATCH = 30, 100
+MEMORY_PROBE = "comparison.experiments.memory_probe"
 # Asked for with `--device cuda`, the run is a GPU record: it answers one question, from what
 # size the GPU beats each implementation's fastest CPU path on the same machine, so it times
 # only those. The rest of the CPU sweep is the CPU-only run's job.
 GPU_RECORD_PATHS = ("scratch float32", "torch float32", "keras float32", "torch CUDA float32")
 
 
-def make_config(profile: str, context: Context) -> dict:
+def make_config(profile: str, context: Context) -> Config:
     cuda = torch.cuda.is_available() and context.device != "cpu"
     gpu_record = cuda and context.device.startswith("cuda")
-    paths = [name for name, spec in PATHS.items()
-             if (spec[4] == "cpu" or cuda) and spec[0] in installed()
+    paths = [name for name, path in PATHS.items()
+             if (path.device == "cpu" or cuda) and path.impl in installed()
              and (name in GPU_RECORD_PATHS or not gpu_record)]
-    return {"profile": profile, **PROFILES[profile], "paths": paths,
-            "implementations": installed(), "seed": context.seed,
-            "gpu": torch.cuda.get_device_name(0) if cuda else None}
+    return Config(profile=profile, **PROFILES[profile], paths=tuple(paths),
+                  implementations=tuple(installed()), seed=context.seed,
+                  gpu=torch.cuda.get_device_name(0) if cuda else None)
 
 
-def run(config: dict, context: Context) -> dict:
+def run(config: Config, context: Context) -> dict:
     malloc = tame_malloc()
     data = load_dataset("mnist", context.data_dir)
     dtypes = ("float32", "float64")
-    gemm = {"all_threads": {d: gemm_gflops(d, config["gemm_size"]) for d in dtypes}}
+    gemm = {"all_threads": {d: gemm_gflops(d, config.gemm_size) for d in dtypes}}
     with threadpool_limits(1), _torch_threads(1):
-        gemm["one_thread"] = {d: gemm_gflops(d, config["gemm_size"]) for d in dtypes}
+        gemm["one_thread"] = {d: gemm_gflops(d, config.gemm_size) for d in dtypes}
     plan = _plan(config)
     rows = []
     for path, batch_size, width, threads, sweep in tqdm(plan, desc="timing", disable=not
                                                         context.progress, unit="config"):
         row = time_path(path, data, batch_size, width, threads, config)
         threading = "all_threads" if threads == "all" else "one_thread"
-        gflops_peak = gemm[threading][PATHS[path][1]]["peak"]
+        gflops_peak = gemm[threading][PATHS[path].dtype]["peak"]
         rows.append({"sweep": sweep, **row, "peak_gflops": gflops_peak,
                      "fraction_of_peak": row.get("gflops", 0) / gflops_peak})
     return {
         "rows": rows,
         "gemm_by_library": gemm,
         "crossovers": crossovers(rows),
-        "imports": import_times(config["import_repeats"], config["implementations"]),
-        "memory": {impl: peak_memory_mb(impl) for impl in config["implementations"]},
+        "imports": import_times(config.import_repeats, config.implementations),
+        "memory": {impl: peak_memory_mb(impl) for impl in config.implementations},
         "malloc": malloc,
         "timing": "median of repeats; each repeat trains a fixed number of examples",
     }
 
 
-def _plan(config: dict) -> list[tuple]:
+def _plan(config: Config) -> list[tuple]:
     """Every (path, batch size, width, threads, sweep) to time."""
     plan = []
-    for path in config["paths"]:
-        compiled, cuda = PATHS[path][3], PATHS[path][4] == "cuda"
-        for b in config["batch_sizes"]:
-            if not compiled or config["compile_at"] == "all" or (b, 30) in config["compile_at"]:
-                plan.append((path, b, BATCH_SWEEP_WIDTH, "all", "batch"))
+    for name in config.paths:
+        path = PATHS[name]
+
+        def timed(point: tuple[int, int], path: TimedPath = path) -> bool:
+            return not path.compiled or config.compile_all or point in config.compile_at
+
+        for b in config.batch_sizes:
+            if timed((b, BATCH_SWEEP_WIDTH)):
+                plan.append((name, b, BATCH_SWEEP_WIDTH, "all", "batch"))
             # TensorFlow sizes its thread pools once, at start-up: Keras runs on all threads
-            one_thread_possible = not compiled and not cuda and PATHS[path][0] != "keras"
-            if b in config["thread_batch_sizes"] and one_thread_possible:
-                plan.append((path, b, BATCH_SWEEP_WIDTH, 1, "threads"))
-        for w in config["widths"]:
-            if PATHS[path][2] and w > config["per_example_max_width"]:
+            one_thread_possible = (not path.compiled and path.device == "cpu"
+                                   and path.impl != "keras")
+            if b in config.thread_batch_sizes and one_thread_possible:
+                plan.append((name, b, BATCH_SWEEP_WIDTH, 1, "threads"))
+        for w in config.widths:
+            if path.per_example and w > config.per_example_max_width:
                 continue  # the per-example loop at this width would take minutes per repeat
-            if not compiled or config["compile_at"] == "all" or (100, w) in config["compile_at"]:
-                plan.append((path, WIDTH_SWEEP_BATCH, w, "all", "width"))
+            if timed((WIDTH_SWEEP_BATCH, w)):
+                plan.append((name, WIDTH_SWEEP_BATCH, w, "all", "width"))
     return plan
 
 
-def time_path(path: str, data, batch_size: int, width: int, threads, config: dict) -> dict:
+def time_path(name: str, data, batch_size: int, width: int, threads, config: Config) -> dict:
     """Median seconds to train ``examples`` examples with one path, after one warm-up batch."""
-    impl, dtype, per_example, compiled, device = PATHS[path]
-    examples = config["examples"] if width <= 100 else config["wide_examples"]
-    train_config = TrainConfig(impl=impl, dtype=dtype, per_example=per_example, device=device,
-                               hidden=(width,), batch_size=batch_size, seed=config["seed"])
-    row = {"path": path, "batch_size": batch_size, "width": width, "threads": threads}
+    path = PATHS[name]
+    examples = config.examples if width <= 100 else config.wide_examples
+    train_config = TrainConfig(impl=path.impl, dtype=path.dtype, per_example=path.per_example,
+                               device=path.device, hidden=(width,), batch_size=batch_size,
+                               seed=config.seed)
+    row = {"path": name, "batch_size": batch_size, "width": width, "threads": threads}
     with ExitStack() as limits:
         if threads == 1:
             limits.enter_context(threadpool_limits(1))
             limits.enter_context(_torch_threads(1))
         runner = make_runner(train_config, data, EPOCH)
-        batches = _batches(len(data.train), batch_size, examples, config["seed"])
+        batches = _batches(len(data.train), batch_size, examples, config.seed)
         try:
-            if compiled:
-                torch._dynamo.reset()  # so that every compile time is a cold compile
-                runner.model = torch.compile(runner.model)
-            row["first_batch_seconds"] = _timed(runner, batches[:1], device)
+            if path.compiled:
+                runner.compile()
+            row["first_batch_seconds"] = _timed(runner, batches[:1], path.device)
         except Exception as error:  # torch.compile needs a C++ toolchain; say why it failed
             return row | {"status": f"failed: {type(error).__name__}: {error}"[:300]}
-        seconds = [_timed(runner, batches, device) for _ in range(config["repeats"])]
+        seconds = [_timed(runner, batches, path.device) for _ in range(config.repeats)]
     n = len(batches) * batch_size
     median = statistics.median(seconds)
     return row | {
@@ -215,68 +258,24 @@ def crossovers(rows: list[dict]) -> dict:
 
 def import_times(repeats: int, impls: list[str]) -> dict:
     """Median seconds for a fresh interpreter to import each implementation."""
-    modules = {"scratch": "comparison.scratch", "torch": "torch", "keras": "comparison.keras_net"}
+    modules = {"scratch": "comparison.scratch", "torch": "torch",
+               "keras": "comparison.keras.network"}
     code = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
-    return {impl: statistics.median(float(_python(code.format(module))) for _ in range(repeats))
+    return {impl: statistics.median(float(_python("-c", code.format(module)))
+                                    for _ in range(repeats))
             for impl, module in modules.items() if impl in impls}
-
-
-# Trains 784-30-10 for 10,000 random examples in a fresh process that imports only the
-# implementation itself, then prints peak RSS (MB) after the imports and after training.
-# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and exec.
-_HWM = """
-def hwm():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-"""
-_MEMORY_PROBES = {
-    "scratch": """
-import numpy as np
-from comparison.scratch.network import Network, one_hot
-start = hwm()
-rng = np.random.default_rng(0)
-x, y = rng.random((784, 10_000)), one_hot(rng.integers(0, 10, 10_000))
-net = Network([784, 30, 10])
-for k in range(0, 10_000, 10):
-    net.update_mini_batch(x[:, k:k + 10], y[:, k:k + 10], 3.0)
-""",
-    "torch": """
-import torch
-from comparison import torch_net
-start = hwm()
-x, labels = torch.rand(10_000, 784, dtype=torch.float64), torch.randint(0, 10, (10_000,))
-target = torch.nn.functional.one_hot(labels, 10).double()
-model = torch_net.Net([784, 30, 10]).double()
-optimizer = torch_net.make_optimizer(model, 3.0, 0.0, 10_000)
-batches = torch.arange(10_000).split(10)
-torch_net.train_epoch(model, optimizer, torch_net.quadratic_cost, x, target, batches)
-""",
-    "keras": """
-import numpy as np
-from comparison import keras_net
-start = hwm()
-rng = np.random.default_rng(0)
-x, labels = rng.random((10_000, 784)), rng.integers(0, 10, 10_000)
-target = np.eye(10)[labels]
-model = keras_net.build([784, 30, 10], init="large", dtype="float64")
-keras_net.compile_model(model, keras_net.quadratic_cost, 3.0)
-keras_net.train_epoch(model, x, target, np.split(np.arange(10_000), 1000))
-""",
-}
 
 
 def peak_memory_mb(impl: str) -> dict:
     """Peak resident memory of a fresh process: after importing, and after training."""
-    code = _HWM + _MEMORY_PROBES[impl] + "print(start, hwm())"
-    after_import, after_training = map(float, _python(code).split())
+    after_import, after_training = map(float, _python("-m", MEMORY_PROBE, impl).split())
     return {"after_import_mb": after_import, "peak_mb": after_training,
             "training_mb": after_training - after_import}
 
 
-def _python(code: str) -> str:
+def _python(*args: str) -> str:
     # From the project root, so that the fresh interpreter can import the package.
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True,
                             check=True, cwd=REPO)
     return result.stdout.strip().splitlines()[-1]
 

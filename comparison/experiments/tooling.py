@@ -1,7 +1,7 @@
 """What do the tools give, and what does the same take by hand?
 
 The baseline network is trained in every implementation. PyTorch logs to TensorBoard every
-epoch (``comparison.tooling.log_epoch``); the event files are then read back with
+epoch (``comparison.torch.tooling.log_epoch``); the event files are then read back with
 TensorBoard's own reader and compared with the values logged. The from-scratch run draws the
 same curves with matplotlib. Then each trained model is saved for deployment and loaded back:
 PyTorch through ``torch.export``, from scratch as the network's JSON, and the loaded model's
@@ -14,91 +14,102 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from comparison import tooling
 from comparison.data import load_dataset
-from comparison.experiments.code import PACKAGE, logical_lines
+from comparison.experiments.code import logical_lines
 from comparison.experiments.context import Context
-from comparison.runners import make_runner
-from comparison.scratch import Network
-from comparison.training import TrainConfig, installed, minibatches
+from comparison.scratch import tooling as scratch_tooling
+from comparison.torch import tooling as torch_tooling
+from comparison.training import Runner, TrainConfig, installed, make_runner, minibatches
 
+SOURCES = ("experiments/tooling.py", "experiments/code.py")
 PROFILES = {"smoke": dict(train_size=None, epochs=1), "quick": dict(train_size=10_000, epochs=2),
             "full": dict(train_size=50_000, epochs=5)}
 # (task, implementation) -> the functions written for it
 CODE = {
-    ("curves and histograms", "torch"): ["tooling.py::log_epoch"],
-    ("curves and histograms", "scratch"): ["tooling.py::plot_history"],
-    ("export and load back", "torch"): ["tooling.py::export", "tooling.py::load_exported"],
+    ("curves and histograms", "torch"): ["torch/tooling.py::log_epoch"],
+    ("curves and histograms", "scratch"): ["scratch/tooling.py::plot_history"],
+    ("export and load back", "torch"): ["torch/tooling.py::export",
+                                        "torch/tooling.py::load_exported"],
     ("export and load back", "scratch"): ["scratch/network.py::Network.save",
                                           "scratch/network.py::Network.load"],
-    ("curves and histograms", "keras"): ["keras_tooling.py::fit_with_tensorboard"],
-    ("export and load back", "keras"): ["keras_tooling.py::export",
-                                        "keras_tooling.py::load_exported"],
+    ("curves and histograms", "keras"): ["keras/tooling.py::fit_with_tensorboard"],
+    ("export and load back", "keras"): ["keras/tooling.py::export",
+                                        "keras/tooling.py::load_exported"],
 }
 
 
-def make_config(profile: str, context: Context) -> dict:
-    return {"profile": profile, **PROFILES[profile], "seed": context.seed,
-            "implementations": installed(),
-            "setting": dict(hidden=[30], cost="cross-entropy", eta=0.5, lmbda=5.0,
-                            init="scaled", batch_size=10, dtype="float32"),
-            "code": {f"{task} / {impl}": refs for (task, impl), refs in CODE.items()},
-            # The counted source is part of the config, so editing it makes the result stale.
-            "tooling_source": {name: (PACKAGE / name).read_text()
-                               for name in ("tooling.py", "keras_tooling.py")}}
+@dataclass(frozen=True)
+class Config:
+    profile: str
+    train_size: int | None
+    epochs: int
+    implementations: tuple[str, ...]
+    setting: dict  # ``TrainConfig`` fields of the network trained
+    code: dict[str, list[str]]  # "task / implementation" -> the functions counted
+    seed: int = 0
+    datasets: tuple[str, ...] = ("mnist",)
 
 
-def run(config: dict, context: Context) -> dict:
+def make_config(profile: str, context: Context) -> Config:
+    return Config(profile=profile, **PROFILES[profile], seed=context.seed,
+                  implementations=tuple(installed()),
+                  setting=dict(hidden=[30], cost="cross-entropy", eta=0.5, lmbda=5.0,
+                               init="scaled", batch_size=10, dtype="float32"),
+                  code={f"{task} / {impl}": refs for (task, impl), refs in CODE.items()})
+
+
+def run(config: Config, context: Context) -> dict:
     data = load_dataset("mnist", context.data_dir)
-    data = replace(data, train=data.train.head(config["train_size"] or len(data.train)))
-    setting = config["setting"] | {"hidden": tuple(config["setting"]["hidden"])}
-    base = TrainConfig(epochs=config["epochs"], seed=config["seed"], device="cpu", **setting)
+    data = replace(data, train=data.train.head(config.train_size or len(data.train)))
+    setting = config.setting | {"hidden": tuple(config.setting["hidden"])}
+    base = TrainConfig(epochs=config.epochs, seed=config.seed, device="cpu", **setting)
     runners = {impl: make_runner(replace(base, impl=impl), data) for impl in ("scratch", "torch")}
+    x_test = data.test.x
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         logged = _train_and_log(runners, data, config, folder)
         boards = {"torch": read_back(folder / "tensorboard", logged)}
-        exports = {"torch": _torch_round_trip(runners["torch"], folder),
-                   "scratch": _scratch_round_trip(runners["scratch"], folder)}
-        if "keras" in config["implementations"]:
+        exports = {"torch": round_trip(runners["torch"], x_test, folder / "model.pt2"),
+                   "scratch": round_trip(runners["scratch"], x_test, folder / "network.json")}
+        if "keras" in config.implementations:
             boards["keras"], exports["keras"] = _keras_run(replace(base, impl="keras"), data,
                                                            folder / "keras")
     rows = [{"task": task, "impl": impl,
              "lines": sum(logical_lines(*ref.split("::")) for ref in refs)}
-            for (task, impl), refs in CODE.items() if impl in config["implementations"]]
+            for (task, impl), refs in CODE.items() if impl in config.implementations]
     return {"rows": rows, "tensorboard": boards, "exports": exports}
 
 
-def _train_and_log(runners: dict, data, config: dict, folder: Path) -> dict:
+def _train_and_log(runners: dict[str, Runner], data, config: Config, folder: Path) -> dict:
     """Train both on one batch order; log PyTorch to TensorBoard every epoch and draw scratch's
     curves at the end. Returns the curves logged, to check the event files against."""
     # Imported here, not at the top: TensorBoard loads TensorFlow where it is installed, which
     # every experiment's process (they all import this package) would otherwise pay for.
     from torch.utils.tensorboard import SummaryWriter
 
-    rng = np.random.default_rng(config["seed"])
-    model, example = runners["torch"].model, runners["torch"].splits["test"][0][:2]
+    rng = np.random.default_rng(config.seed)
+    model, example = runners["torch"].model, runners["torch"].split("test").x[:2]
     histories = {impl: {"epoch": []} for impl in runners}
     with SummaryWriter(folder / "tensorboard") as writer:
-        for epoch in range(1, config["epochs"] + 1):
-            batches = minibatches(len(data.train), config["setting"]["batch_size"], rng)
+        for epoch in range(1, config.epochs + 1):
+            batches = minibatches(len(data.train), config.setting["batch_size"], rng)
             for impl, runner in runners.items():
                 runner.train_epoch(batches)
                 _record(histories[impl], epoch, runner)
             curves = {k: v for k, v in histories["torch"].items() if k != "epoch"}
-            tooling.log_epoch(writer, model, epoch, {k: v[-1] for k, v in curves.items()},
-                              example)
-    tooling.plot_history(histories["scratch"], runners["scratch"].net, folder / "curves.svg")
+            torch_tooling.log_epoch(writer, model, epoch, {k: v[-1] for k, v in curves.items()},
+                                    example)
+    scratch_tooling.plot_history(histories["scratch"], runners["scratch"].model,
+                                 folder / "curves.svg")
     return curves
 
 
-def _record(history: dict, epoch: int, runner) -> None:
+def _record(history: dict, epoch: int, runner: Runner) -> None:
     history["epoch"].append(epoch)
     for split in ("validation", "test"):
         cost, accuracy = runner.evaluate(split)
@@ -125,22 +136,15 @@ def read_back(logdir: Path, logged: dict[str, list]) -> dict:
 def _keras_run(train_config: TrainConfig, data, folder: Path) -> tuple[dict, dict]:
     """Keras trains its own way, ``fit`` over all epochs with the ``TensorBoard`` callback; the
     event files are read back and compared with the history ``fit`` returns."""
-    from comparison import keras_tooling
+    from comparison.keras import tooling as keras_tooling
 
     runner = make_runner(train_config, data)
-    (x, _, target), (x_val, _, target_val) = runner.splits["training"], runner.splits["validation"]
+    train, validation = runner.split("training"), runner.split("validation")
     history = keras_tooling.fit_with_tensorboard(
-        runner.model, x, target, (x_val, target_val), train_config.epochs,
-        train_config.batch_size, folder / "tensorboard")
+        runner.model, train.x, train.target, (validation.x, validation.target),
+        train_config.epochs, train_config.batch_size, folder / "tensorboard")
     board = read_back_keras(folder / "tensorboard", history)
-    x_test = runner.splits["test"][0]
-    path = folder / "saved_model"
-    start = time.perf_counter()
-    keras_tooling.export(runner.model, path)
-    loaded = keras_tooling.load_exported(path)
-    seconds = time.perf_counter() - start
-    return board, _agreement(runner.model.predict_on_batch(x_test), np.asarray(loaded(x_test)),
-                             path, seconds)
+    return board, round_trip(runner, data.test.x, folder / "saved_model")
 
 
 def read_back_keras(logdir: Path, history: dict[str, list[float]]) -> dict:
@@ -168,26 +172,13 @@ def read_back_keras(logdir: Path, history: dict[str, list[float]]) -> dict:
             "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
 
 
-def _torch_round_trip(runner, folder: Path) -> dict:
-    x = runner.splits["test"][0]
-    path = folder / "model.pt2"
+def round_trip(runner: Runner, x: np.ndarray, path: Path) -> dict:
+    """Export the trained model in its library's format, load it back and compare the loaded
+    model's outputs on ``x`` with the original's."""
     start = time.perf_counter()
-    tooling.export(runner.model, x[:2], path)
-    loaded = tooling.load_exported(path)
+    loaded = runner.export(path)
     seconds = time.perf_counter() - start
-    with torch.no_grad():
-        original, again = runner.model(x), loaded(x)
-    return _agreement(original.numpy(), again.numpy(), path, seconds)
-
-
-def _scratch_round_trip(runner, folder: Path) -> dict:
-    x = runner.splits["test"][0].T
-    path = folder / "network.json"
-    start = time.perf_counter()
-    runner.net.save(path)
-    loaded = Network.load(path)
-    seconds = time.perf_counter() - start
-    return _agreement(runner.net.feedforward(x).T, loaded.feedforward(x).T, path, seconds)
+    return _agreement(runner.outputs(x), loaded(x), path, seconds)
 
 
 def _agreement(original: np.ndarray, again: np.ndarray, path: Path, seconds: float) -> dict:

@@ -10,6 +10,14 @@ examples is a matrix with one *column* per example: inputs ``x`` (n0, m), desire
 
     z = W a + b        (b is broadcast across the m columns)
     a' = sigmoid(z)
+
+``Network.SGD`` is the book's training loop; with MNIST loaded by ``comparison.data`` it runs
+chapter 1 as the book's listing does:
+
+    >>> data = load_dataset("mnist")
+    >>> net = Network([784, 30, 10], cost=QuadraticCost, init="large")
+    >>> net.SGD(data.train.x, data.train.y, epochs=30, mini_batch_size=10, eta=3.0,
+    ...         test=(data.test.x, data.test.y))
 """
 
 from __future__ import annotations
@@ -51,6 +59,31 @@ class Network:
             scale = 1 / np.sqrt(n_in) if init == "scaled" else 1.0
             self.weights.append((rng.standard_normal((n_out, n_in)) * scale).astype(self.dtype))
             self.biases.append(rng.standard_normal((n_out, 1)).astype(self.dtype))
+
+    def SGD(
+        self,
+        x: np.ndarray,
+        labels: np.ndarray,
+        epochs: int,
+        mini_batch_size: int,
+        eta: float,
+        lmbda: float = 0.0,
+        test: tuple[np.ndarray, np.ndarray] | None = None,
+        seed: int = 0,
+    ) -> None:
+        """Mini-batch stochastic gradient descent, as in the book.
+
+        ``x`` holds one training image per *row* (n, n0), ``labels`` the digits (n,). Each
+        epoch shuffles the examples, cuts them into mini-batches and takes one gradient step
+        per batch; with ``test`` = (images, labels) it prints the test accuracy after each.
+        """
+        y = one_hot(labels, self.sizes[-1], self.dtype)
+        rng = np.random.default_rng(seed)
+        for epoch in range(1, epochs + 1):
+            for batch in minibatches(len(labels), mini_batch_size, rng):
+                self.update_mini_batch(x[batch].T, y[:, batch], eta, lmbda, len(labels))
+            if test is not None:
+                print(f"Epoch {epoch}: {self.accuracy(test[0].T, test[1]):.2%} on test data")
 
     def feedforward(self, a: np.ndarray) -> np.ndarray:
         """The network's output (nL, m) for inputs ``a`` (n0, m)."""
@@ -158,6 +191,15 @@ class Network:
         net = cls(state["sizes"], cost=COSTS[state["cost"]], dtype=state.get("dtype", "float64"))
         net.set_parameters(list(zip(state["weights"], state["biases"])))
         return net
+
+
+def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """A fresh random order of ``range(n)``, cut into mini-batches (the last may be short).
+
+    Every implementation is trained on batches from here, so one seed means one batch order.
+    """
+    order = rng.permutation(n)
+    return [order[k : k + batch_size] for k in range(0, n, batch_size)]
 
 
 def one_hot(labels: np.ndarray, n_classes: int = 10, dtype: type = np.float64) -> np.ndarray:

@@ -25,7 +25,8 @@ from keras import ops  # noqa: E402
 
 def build(sizes: list[int], init: str = "scaled", lmbda: float = 0.0, n: int = 1,
           seed: int = 0, dtype: str = "float32") -> keras.Sequential:
-    """Sigmoid hidden layers and an output layer that returns logits (z), like ``torch_net``."""
+    """Sigmoid hidden layers and an output layer that returns logits (z), as in
+    ``comparison.torch.network``."""
     use_dtype(dtype)
     layers = [keras.Input((sizes[0],))]
     for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):

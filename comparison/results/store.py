@@ -1,8 +1,9 @@
 """The results store: one JSON per experiment (plus a CSV for readers), with provenance.
 
-A result is *current* when its schema version is this code's and its ``inputs_hash`` (the
-experiment's code, the implementations' code, its config and the data's checksum) equals the
-hash of what would run now. Anything else is stale: re-run, never shown as current.
+A result is *current* when its schema version is this code's and its ``inputs_hash`` equals
+the hash of what would run now: the source files it depends on (every implementation, the data
+and training layers, and the files its experiment declares in ``SOURCES``), its config, and
+the checksums of the datasets it reads. Anything else is stale: re-run, never shown as current.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import json
 import os
 from pathlib import Path
 
+from collections.abc import Sequence
+
+from comparison import data
 from comparison.atomic import write_atomically
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: typed configs, declared sources, data checksums in the hash
 RESULTS_ENV_VAR = "NN_COMPARE_RESULTS"
-PACKAGE = Path(__file__).resolve().parent
-# The code every experiment's numbers depend on, besides the experiment's own module.
-CORE_SOURCES = ("data.py", "scratch", "torch_net.py", "torch_variants.py", "keras_net.py",
-                "keras_variants.py", "variants.py", "runners.py", "training.py")
+PACKAGE = Path(__file__).resolve().parents[1]
+# The code every experiment's numbers depend on, besides the files it declares itself.
+CORE_SOURCES = ("data", "scratch", "torch", "keras", "training")
 
 
 class StaleResult(Exception):
@@ -32,16 +35,28 @@ def results_dir(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get(RESULTS_ENV_VAR) or "results")
 
 
-def inputs_hash(experiment_file: str | Path, config: dict) -> str:
-    """SHA-256 over the experiment's source, the core sources and its config (JSON)."""
-    digest = hashlib.sha256()
-    sources = [Path(experiment_file)]
-    for name in CORE_SOURCES:
+def source_files(sources: Sequence[str]) -> list[Path]:
+    """The core sources and ``sources`` (files or folders under ``comparison/``) as files."""
+    files = []
+    for name in (*CORE_SOURCES, *sources):
         path = PACKAGE / name
-        sources += sorted(path.rglob("*.py")) if path.is_dir() else [path]
-    for source in sources:
-        digest.update(source.read_bytes())
+        if not path.exists():
+            raise FileNotFoundError(f"declared source comparison/{name} does not exist")
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return files
+
+
+def inputs_hash(sources: Sequence[str], config: dict, datasets: Sequence[str]) -> str:
+    """SHA-256 over the source files (names and bytes), the config (as JSON) and the known
+    checksums of ``datasets``: every file is verified against those before use, so they
+    identify the data a result was computed from."""
+    digest = hashlib.sha256()
+    for path in source_files(sources):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
     digest.update(json.dumps(config, sort_keys=True).encode())
+    for name in datasets:
+        digest.update(json.dumps({name: data.SPECS[name].sha256}, sort_keys=True).encode())
     return digest.hexdigest()
 
 

@@ -1,10 +1,8 @@
-"""Watching training and shipping the model: the code each implementation needs for it.
+"""Watching training and shipping the model, the PyTorch way.
 
-PyTorch: ``log_epoch`` writes the curves, a histogram of every parameter and the model's graph
-to TensorBoard; ``export`` and ``load_exported`` round-trip the trained model through
+``log_epoch`` writes the curves, a histogram of every parameter and the model's graph to
+TensorBoard; ``export`` and ``load_exported`` round-trip the trained model through
 ``torch.export``, a file that runs without this project's code.
-From scratch: ``plot_history`` draws the same curves and weight histograms with matplotlib;
-the network's own ``save`` and ``load`` (JSON) are its deployment format.
 """
 
 from __future__ import annotations
@@ -13,14 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
-
-from comparison.scratch import Network  # noqa: E402
+import torch
+from torch import nn
 
 if TYPE_CHECKING:  # TensorBoard loads TensorFlow where installed: only the caller pays for it
     from torch.utils.tensorboard import SummaryWriter
@@ -35,21 +27,6 @@ def log_epoch(writer: SummaryWriter, model: nn.Module, epoch: int,
         writer.add_scalar(name, value, epoch)
     for name, parameter in model.named_parameters():
         writer.add_histogram(name, parameter, epoch)
-
-
-def plot_history(history: dict, net: Network, path: str | Path) -> None:
-    """Cost and accuracy per epoch, and the final weights' histogram per layer, in one SVG."""
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
-    for split in ("validation", "test"):
-        axes[0].plot(history["epoch"], history[f"{split}_cost"], label=split)
-        axes[1].plot(history["epoch"], history[f"{split}_accuracy"], label=split)
-    for layer, w in enumerate(net.weights, start=1):
-        axes[2].hist(w.ravel(), bins=50, alpha=0.6, label=f"layer {layer}")
-    for ax, title in zip(axes, ("cost", "accuracy", "weights")):
-        ax.set_title(title)
-        ax.legend()
-    fig.savefig(path)
-    plt.close(fig)
 
 
 def export(model: nn.Module, example: torch.Tensor, path: str | Path) -> None:

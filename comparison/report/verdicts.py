@@ -10,15 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from comparison.tables import (
-    find_row,
-    flexibility_quotes,
-    gpu_quotes,
-    gpu_speedups,
-    keras_crossover,
-    markdown_table,
-    pct,
-)
+from comparison.report.flexibility import flexibility_quotes
+from comparison.report.gpu import gpu_quotes, gpu_speedups
+from comparison.report.markdown import find_row, markdown_table, pct
+from comparison.report.speed import keras_crossover
 
 Records = dict[str, dict]
 

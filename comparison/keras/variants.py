@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from comparison.keras_net import dense, l2_penalty, use_dtype
+from comparison.keras.network import dense, l2_penalty, use_dtype
 
 
 def build_relu(sizes: list[int], init: str = "scaled", lmbda: float = 0.0, n: int = 1,

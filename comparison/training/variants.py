@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from comparison import torch_net, torch_variants
 from comparison.scratch import conv, network
 from comparison.scratch import variants as scratch_variants
 from comparison.scratch.costs import LogLikelihoodCost
+from comparison.torch import network as torch_net
+from comparison.torch import variants as torch_variants
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,13 @@ class Variant:
     torch_changes: tuple[Change, ...] = ()
     scratch_cost: type | None = None  # None: the configured cost
     torch_cost: Callable | None = None
-    torch_optimizer: Callable | None = None  # None: torch_net.make_optimizer
+    torch_optimizer: Callable | None = None  # None: torch/network.py make_optimizer
     # Keras is an optional extra, so its functions are named ("module.function" under
-    # ``comparison``) and imported only by the Keras runner.
-    keras_model: str = "keras_net.build"
+    # ``comparison.keras``) and imported only by the Keras runner.
+    keras_model: str = "network.build"
     keras_changes: tuple[Change, ...] = ()
     keras_cost: str | None = None  # None: the configured cost
-    keras_compile: str = "keras_net.compile_model"
+    keras_compile: str = "network.compile_model"
     settings: dict = field(default_factory=dict)  # what differs from the baseline's training
     deterministic: bool = True  # False: the two draw different random numbers
 
@@ -56,8 +57,8 @@ def _edited(file: str, cls: str, base: str, methods: str, derivative: str = "") 
 
 
 SCRATCH, SCRATCH_BASE = "scratch/variants.py", "scratch/network.py::Network"
-TORCH, TORCH_BASE = "torch_variants.py", "torch_net.py::Net"
-KERAS, KERAS_BUILD = "keras_variants.py", "keras_net.py::build"
+TORCH, TORCH_BASE = "torch/variants.py", "torch/network.py::Net"
+KERAS, KERAS_BUILD = "keras/variants.py", "keras/network.py::build"
 
 VARIANTS = {
     "baseline": Variant("Baseline: sigmoid neurons, cross-entropy, plain SGD"),
@@ -69,7 +70,7 @@ VARIANTS = {
                          Change("scratch/activations.py::relu"),
                          Change("scratch/activations.py::relu_prime", derivative=True)),
         torch_changes=tuple(_edited(TORCH, "ReLUNet", TORCH_BASE, "forward")),
-        keras_model="keras_variants.build_relu",
+        keras_model="variants.build_relu",
         keras_changes=(Change(f"{KERAS}::build_relu", KERAS_BUILD),),
         settings={"eta": 0.1}),
     "softmax": Variant(
@@ -81,21 +82,21 @@ VARIANTS = {
                          Change("scratch/costs.py::LogLikelihoodCost.fn"),
                          Change("scratch/costs.py::LogLikelihoodCost.delta", derivative=True)),
         torch_changes=(Change(f"{TORCH}::log_likelihood_cost",
-                              "torch_net.py::cross_entropy_cost"),),
+                              "torch/network.py::cross_entropy_cost"),),
         keras_changes=(Change(f"{KERAS}::log_likelihood_cost",
-                              "keras_net.py::cross_entropy_cost"),),
+                              "keras/network.py::cross_entropy_cost"),),
         scratch_cost=LogLikelihoodCost, torch_cost=torch_variants.log_likelihood_cost,
-        keras_cost="keras_variants.log_likelihood_cost"),
+        keras_cost="variants.log_likelihood_cost"),
     "momentum": Variant(
         "SGD with momentum",
         scratch_network=scratch_variants.MomentumNetwork,
         scratch_changes=tuple(_edited(SCRATCH, "MomentumNetwork", SCRATCH_BASE,
                                       "__init__ update_mini_batch")),
         torch_changes=(Change(f"{TORCH}::make_momentum_optimizer",
-                              "torch_net.py::make_optimizer"),),
+                              "torch/network.py::make_optimizer"),),
         torch_optimizer=torch_variants.make_momentum_optimizer,
-        keras_changes=(Change(f"{KERAS}::compile_momentum", "keras_net.py::compile_model"),),
-        keras_compile="keras_variants.compile_momentum",
+        keras_changes=(Change(f"{KERAS}::compile_momentum", "keras/network.py::compile_model"),),
+        keras_compile="variants.compile_momentum",
         settings={"eta": 0.05}),
     "dropout": Variant(
         "Dropout on the hidden layer",
@@ -103,7 +104,7 @@ VARIANTS = {
         scratch_changes=tuple(_edited(SCRATCH, "DropoutNetwork", SCRATCH_BASE,
                                       "__init__ backprop", derivative="backprop")),
         torch_changes=tuple(_edited(TORCH, "DropoutNet", TORCH_BASE, "__init__ forward")),
-        keras_model="keras_variants.build_dropout",
+        keras_model="variants.build_dropout",
         keras_changes=(Change(f"{KERAS}::build_dropout", KERAS_BUILD),),
         deterministic=False),
     "two-hidden": Variant("Two hidden layers", settings={"hidden": (100, 100)}),
@@ -117,7 +118,7 @@ VARIANTS = {
                             "from_columns")),
                          Change("scratch/conv.py::unpool", derivative=True)),
         torch_changes=tuple(_edited(TORCH, "ConvNet", TORCH_BASE, "__init__ forward")),
-        keras_model="keras_variants.build_conv",
+        keras_model="variants.build_conv",
         keras_changes=(Change(f"{KERAS}::build_conv", KERAS_BUILD),),
         settings={"eta": 0.1}),
 }

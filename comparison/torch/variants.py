@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from comparison.torch_net import Net
+from comparison.torch.network import Net
 
 
 class ReLUNet(Net):

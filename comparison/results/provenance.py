@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 # TensorFlow's own pools read the last two (Keras at mini-batch 10 runs 2.3x faster on one
 # thread than with a pool per core when two runs share two cores).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",

@@ -1,0 +1,30 @@
+"""How far apart the implementations end from the same start."""
+
+from __future__ import annotations
+
+from comparison.report.markdown import SHORT_NAMES, keras_note, markdown_table
+
+
+def equivalence_settings(record: dict) -> str:
+    others = record["config"]["others"]
+    rows = [[r["setting"], r["dtype"], *(f"{r[f'{o}_max_abs_difference']:.1e}" for o in others),
+             f"{r['max_abs_change_in_training']:.2f}"] for r in record["rows"]]
+    return markdown_table(["setting", "dtype", *(f"largest difference, {SHORT_NAMES[o]} vs "
+                                                 "scratch" for o in others),
+                           "largest change made by training"], rows, "ll" + "r" * (len(others) + 1))
+
+
+def equivalence_quotes(record: dict) -> dict[str, str]:
+    config, worst = record["config"], record["worst"]
+    keras = worst.get("keras")
+    return {"worst_float64": f"{worst['torch']['float64']:.1e}",
+            "worst_float32": f"{worst['torch']['float32']:.1e}",
+            "keras_worst_float64": f"{keras['float64']:.1e}" if keras else "not measured",
+            "keras_worst_float32": f"{keras['float32']:.1e}" if keras else "not measured",
+            "keras_note": keras_note(record),
+            "examples": f"{config['examples']:,}", "epochs": str(config["epochs"])}
+
+
+STATISTIC = "largest absolute difference over every weight and bias, one run each"
+TABLES = {"settings": equivalence_settings}
+quotes = equivalence_quotes

@@ -1,0 +1,87 @@
+"""Drawing figures from stored results, each as a light and a dark SVG.
+
+Each page's module (``book.py``, ``speed.py``) says *what* to draw; this module says how every
+figure looks: one colour and one marker per implementation or path, the same on every figure,
+from the Okabe-Ito palette (distinct for colour-blind readers and on a dark background), text
+large enough to read on a phone once the figure is scaled to the column. ``python -m
+comparison figures`` redraws them all without re-running anything.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, NullFormatter
+
+from comparison.atomic import write_atomically
+
+Plots = Callable[[dict], Iterator[tuple[str, Figure]]]
+THEMES = {
+    "light": {"text": "#1f2328", "grid": "#d0d7de"},
+    "dark": {"text": "#e6edf3", "grid": "#3d444d"},
+}
+# Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, grey.
+BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
+PURPLE, SKY, YELLOW, GREY = "#CC79A7", "#56B4E9", "#F0E442", "#999999"
+COLOURS = {
+    "scratch": BLUE, "torch": VERMILLION, "torch-paired": PURPLE, "keras": GREEN,
+    "book per-example (float64)": GREY, "scratch float64": BLUE, "scratch float32": SKY,
+    "torch float64": VERMILLION, "torch float32": ORANGE, "torch.compile float32": PURPLE,
+    "torch CUDA float32": YELLOW, "keras float32": GREEN,
+}
+# A marker per path too, so that lines stay apart in print and for any colour vision.
+MARKERS = {
+    "book per-example (float64)": "x", "scratch float64": "o", "scratch float32": "s",
+    "torch float64": "^", "torch float32": "v", "torch.compile float32": "D",
+    "torch CUDA float32": "P", "keras float32": "*",
+}
+LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
+          "torch-paired": "PyTorch, scratch's initial weights", "keras": "Keras (TensorFlow)"}
+
+
+def render(plots: Plots, record: dict, folder: Path, prefix: str = "") -> list[str]:
+    """Write every figure ``plots`` draws from ``record``, ids starting with ``prefix``."""
+    ids = []
+    for theme, colours in THEMES.items():
+        style = {"text.color": colours["text"], "axes.labelcolor": colours["text"],
+                 "xtick.color": colours["text"], "ytick.color": colours["text"],
+                 "axes.edgecolor": colours["grid"], "grid.color": colours["grid"],
+                 "axes.grid": True, "grid.linewidth": 0.6, "legend.frameon": False,
+                 # 13 px text in a 6.4-inch figure stays >= 10 px when a phone scales the
+                 # figure to its 360-px column.
+                 "font.size": 13, "legend.fontsize": 12, "svg.fonttype": "none",
+                 "savefig.transparent": True}
+        with mpl.rc_context(style):
+            for figure_id, figure in plots(record):
+                buffer = io.BytesIO()
+                figure.savefig(buffer, format="svg", bbox_inches="tight")
+                write_atomically(folder / f"{prefix}{figure_id}-{theme}.svg", buffer.getvalue())
+                if theme == "light":
+                    ids.append(prefix + figure_id)
+    return ids
+
+
+def new_figure(width: float = 6.4, height: float = 4.0) -> tuple[Figure, Axes]:
+    """A bare Figure (no pyplot: no GUI backend, no global state) with one set of axes."""
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
+
+
+def integer_ticks(axis) -> None:
+    """Ticks at whole numbers only, for epochs and counts."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def no_minor_labels(ax: Axes) -> None:
+    """Log axes label 3x10^1, 4x10^1, ...: keep the minor ticks, drop their labels."""
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def legend_below(ax: Axes, columns: int = 2) -> None:
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=columns)

@@ -1,0 +1,54 @@
+"""TensorBoard, export and the same by hand."""
+
+from __future__ import annotations
+
+from comparison.report.markdown import IMPL_NAMES, _impls, find_row, keras_note, markdown_table, pct
+
+
+def tooling_code(record: dict) -> str:
+    tasks = dict.fromkeys(r["task"] for r in record["rows"])
+    impls = _impls(record)
+    rows = [[task, *(find_row(record, task=task, impl=impl)["lines"] for impl in impls)]
+            for task in tasks]
+    return markdown_table(["task", *(f"lines, {IMPL_NAMES[impl]}" for impl in impls)], rows)
+
+
+def tooling_boards(record: dict) -> str:
+    rows = [[IMPL_NAMES[impl], len(b["scalar_tags"]), b["histograms"], b["graph_nodes"] or "none",
+             f"{b['scalar_max_difference']:.1e}", f"{b['event_file_bytes'] / 1024:,.0f} KiB"]
+            for impl, b in record["tensorboard"].items()]
+    return markdown_table(["logged by", "curves", "histograms", "graph nodes",
+                           "largest difference, read back vs logged", "event files"], rows)
+
+
+def tooling_exports(record: dict) -> str:
+    formats = {"scratch": "the network's JSON (`Network.save`)",
+               "torch": "`torch.export` program (`.pt2`)",
+               "keras": "TensorFlow SavedModel (`model.export`)"}
+    rows = [[IMPL_NAMES[impl], formats[impl], f"{e['file_bytes'] / 1024:,.0f} KiB",
+             f"{e['seconds']:.3f}", pct(e["predictions_agree"]),
+             f"{e['max_output_difference']:.1e}"]
+            for impl, e in record["exports"].items()]
+    return markdown_table(["implementation", "saved as", "file size", "s to save and load",
+                           "test predictions unchanged", "largest output difference"], rows,
+                          "llrrrr")
+
+
+def tooling_quotes(record: dict) -> dict[str, str]:
+    board = record["tensorboard"]["torch"]
+    keras = record["tensorboard"].get("keras")
+    return {"scalar_tags": str(len(board["scalar_tags"])),
+            "histograms": str(board["histograms"]), "graph_nodes": str(board["graph_nodes"]),
+            "scalar_difference": f"{board['scalar_max_difference']:.1e}",
+            "event_kib": f"{board['event_file_bytes'] / 1024:,.0f}",
+            "keras_histograms": str(keras["histograms"]) if keras else "not measured",
+            "keras_scalar_difference": (f"{keras['scalar_max_difference']:.1e}" if keras
+                                        else "not measured"),
+            "keras_note": keras_note(record),
+            "epochs": str(record["config"]["epochs"]),
+            "examples": f"{record['exports']['torch']['examples']:,}"}
+
+
+STATISTIC = "lines counted from the source; one run, {epochs} epoch(s)"
+TABLES = {"code": tooling_code, "boards": tooling_boards, "exports": tooling_exports}
+quotes = tooling_quotes
