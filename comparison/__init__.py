@@ -8,12 +8,13 @@ by side. The folders follow the data's way through the project:
     keras/         ... and the Keras way (an optional extra: requirements-keras.txt)
     training/      TrainConfig, the Runner protocol every implementation offers, the variant
                    registry and the training loop
-    experiments/   one module per question (book, speed, code, equivalence, scalability,
-                   flexibility, tooling): a typed Config per profile, the SOURCES its result
-                   depends on, and run(); runner.py stores results, skipping current ones
+    experiments/   one module per question (book, speed, convergence, code, equivalence,
+                   scalability, flexibility, tooling, debugging): a typed Config per profile,
+                   the SOURCES its result depends on, and run(); runner.py stores results
     results/       the store (one JSON + CSV per experiment, with provenance and inputs hash)
     report/        what the pages show: one module per result (tables, quoted numbers,
-                   figures), verdicts.py, and site.py, which fills the pages' placeholders
+                   figures), verdicts/ (claims, rules, thresholds), and site.py, which fills
+                   the pages' placeholders
     cli.py         python -m comparison {train,run,figures,report}
 
 scripts/mkdocs_hooks.py connects report/site.py to MkDocs; docs/ holds the pages.

@@ -1,17 +1,49 @@
-"""Command line: ``python -m comparison {train,run,figures,report} ...``."""
+"""Command line: ``python -m comparison {train,run,figures,report} ...``.
+
+Bad input gets one line naming the problem and the fix, never a traceback: a usage error
+exits with 2 (argparse's way), a problem met while working with 1. Everything that can be
+checked before long work (options, output paths, the results folder) is checked first.
+The argument types live in ``arguments.py``. This module is longer than the project's usual
+300 lines because the four commands' declarations, with their help texts and defaults, read
+best as one table of options in one place.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
 import json
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from comparison.atomic import write_atomically
+import numpy as np
+
+from comparison.arguments import (
+    MAX_HIDDEN,
+    count,
+    device,
+    finite,
+    nonempty_path,
+    seed,
+    shown,
+)
+from comparison.atomic import (
+    UnwritablePath,
+    check_writable_file,
+    check_writable_folder,
+    write_atomically,
+)
 from comparison.data import SPECS, DataError, load_dataset
+from comparison.results.store import InvalidResult
 from comparison.training import IMPLEMENTATIONS, TrainConfig, TrainingDiverged, train
+from comparison.training.config import COSTS, DTYPES, INITS
 from comparison.training.variants import VARIANTS
+
+
+class CommandError(Exception):
+    """A problem met while working (not a usage error): printed as one line, exit status 1."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,8 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args, args.parser)
-    except (DataError, TrainingDiverged) as error:
+    except (DataError, TrainingDiverged, CommandError, InvalidResult) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("error: out of memory: ask for less (a smaller --hidden, --batch-size or "
+              "--train-size, or the quick profile)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\ninterrupted: results already written are intact; nothing partial was kept",
@@ -28,47 +64,110 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's default in ``--help``; where it is not a plain value (``None``: look
+    elsewhere, use all), the option's help says it in words instead."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        help_text = action.help or ""
+        if "default" in help_text:
+            return help_text
+        return super()._get_help_string(action)
+
+
+@dataclass(frozen=True)
+class BookDefault:
+    """A ``train`` option's default, told apart from the same value typed by the user, so
+    that a variant's own settings can replace it (``str`` is what ``--help`` shows)."""
+
+    value: object
+
+    def __str__(self) -> str:
+        if isinstance(self.value, tuple):
+            return " ".join(map(str, self.value))
+        return str(self.value)
+
+
+def book(field: str) -> BookDefault:
+    """The default of ``TrainConfig.field``: the book's chapter-1 run."""
+    return BookDefault(getattr(TrainConfig, field))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m comparison", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m comparison", description=__doc__,
+                                     formatter_class=HelpFormatter)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    p = commands.add_parser("train", help="train one network (defaults: the book's chapter-1 run)")
-    p.add_argument("--impl", choices=IMPLEMENTATIONS, default="scratch")
-    p.add_argument("--dataset", choices=list(SPECS), default="mnist")
-    p.add_argument("--hidden", type=int, nargs="+", default=[30], help="hidden layer sizes")
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--batch-size", type=int, default=10)
-    p.add_argument("--eta", type=float, default=3.0, help="learning rate")
-    p.add_argument("--cost", choices=["quadratic", "cross-entropy"], default="quadratic")
-    p.add_argument("--lmbda", type=float, default=0.0, help="L2 regularisation strength")
-    p.add_argument("--init", choices=["large", "scaled"], default="large")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--dtype", choices=["float64", "float32"], default="float64")
-    p.add_argument("--device", default="auto", help="cpu, cuda or auto (torch only)")
-    p.add_argument("--train-size", type=int, help="use only the first N training images")
-    p.add_argument("--per-example", action="store_true",
-                   help="scratch only: the book's one-example-at-a-time backprop")
-    p.add_argument("--monitor-training", action="store_true",
-                   help="also record cost and accuracy on the training data each epoch")
-    p.add_argument("--variant", choices=list(VARIANTS), default="baseline",
-                   help="a change to the network (see comparison/training/variants.py)")
-    add_data_argument(p)
-    p.add_argument("--out", type=Path, help="run record (JSON); default results/runs/...")
+    def command(name: str, help_text: str, description: str = "") -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=description or help_text,
+                                   formatter_class=HelpFormatter)
+
+    p = command("train", "train one network (defaults: the book's chapter-1 run)",
+                "Train one network. Options you leave out take the --variant's own settings ("
+                f"{variant_settings()}), then the book's chapter-1 defaults shown here.")
+    add_train_arguments(p)
     p.set_defaults(handler=run_train, parser=p)
 
-    p = commands.add_parser("run", help="run experiments whose inputs changed")
+    p = command("run", "run experiments whose inputs changed")
     add_run_arguments(p)
     p.set_defaults(handler=run_experiments_command, parser=p)
 
-    p = commands.add_parser("figures", help="redraw every figure from stored results")
-    p.add_argument("--results", type=Path, help="results folder (default: ./results)")
+    p = command("figures", "redraw every figure from stored results")
+    p.add_argument("--results", type=nonempty_path,
+                   help="results folder (default: $NN_COMPARE_RESULTS, then ./results)")
     p.set_defaults(handler=run_figures, parser=p)
 
-    p = commands.add_parser("report", help="run experiments, then build (or serve) the site")
+    p = command("report", "run experiments, then build (or serve) the site")
     add_run_arguments(p)
     p.add_argument("--serve", action="store_true", help="serve the site with live reload")
     p.set_defaults(handler=run_report, parser=p)
     return parser
+
+
+def add_train_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--impl", choices=IMPLEMENTATIONS, default=book("impl"),
+                   help="which implementation trains (keras: the optional extra)")
+    p.add_argument("--dataset", choices=list(SPECS), default=book("dataset"),
+                   help="which data set")
+    p.add_argument("--hidden", type=count(MAX_HIDDEN), nargs="+", default=book("hidden"),
+                   help="hidden layer sizes")
+    p.add_argument("--epochs", type=count(), default=book("epochs"), help="epochs to train")
+    p.add_argument("--batch-size", type=count(), default=book("batch_size"),
+                   help="mini-batch size")
+    p.add_argument("--eta", type=finite(positive=True), default=book("eta"),
+                   help="learning rate")
+    p.add_argument("--cost", choices=COSTS, default=book("cost"),
+                   help="cost function (the softmax variant has its own)")
+    p.add_argument("--lmbda", type=finite(), default=book("lmbda"),
+                   help="L2 regularisation strength")
+    p.add_argument("--init", choices=INITS, default=book("init"),
+                   help="initial weights: large (chapter 1) or scaled by 1/sqrt(n_in)")
+    p.add_argument("--seed", type=seed, default=book("seed"),
+                   help="random seed (initial weights, batch order)")
+    p.add_argument("--dtype", choices=DTYPES, default=book("dtype"), help="float precision")
+    p.add_argument("--device", type=device, default=book("device"),
+                   help="cpu, cuda (cuda:N) or auto (torch only)")
+    p.add_argument("--train-size", type=count(), default=book("train_size"),
+                   help="use only the first N training images (default: all of them)")
+    p.add_argument("--per-example", action="store_true", default=book("per_example"),
+                   help="scratch only: the book's one-example-at-a-time backprop")
+    p.add_argument("--monitor-training", action="store_true", default=book("monitor_training"),
+                   help="also record cost and accuracy on the training data each epoch")
+    p.add_argument("--variant", choices=list(VARIANTS), default=book("variant"),
+                   help="a change to the network (see comparison/training/variants.py)")
+    add_data_argument(p)
+    p.add_argument("--out", type=nonempty_path,
+                   help="run record (JSON) (default: results/runs/train-IMPL-DATASET-seedN.json)")
+
+
+def variant_settings() -> str:
+    """What each variant sets of its own, for ``train --help``."""
+    parts = [f"{name}: " + ", ".join(f"--{key.replace('_', '-')} {BookDefault(value)}"
+                                     for key, value in variant.settings.items())
+             for name, variant in VARIANTS.items() if variant.settings]
+    parts += [f"{name}: its own {variant.scratch_cost.name} cost"
+              for name, variant in VARIANTS.items() if variant.scratch_cost is not None]
+    return "; ".join(parts)
 
 
 def add_data_argument(parser: argparse.ArgumentParser) -> None:
@@ -82,29 +181,51 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=["smoke", "quick", "full"], default="quick",
                         help="smoke: seconds (tests); quick: minutes (CI); full: the site")
     parser.add_argument("--only", nargs="+", choices=list(EXPERIMENTS), metavar="NAME",
-                        help=f"run only these ({', '.join(EXPERIMENTS)})")
+                        help=f"run only these ({', '.join(EXPERIMENTS)}) (default: all)")
     parser.add_argument("--force", action="store_true", help="re-run even if up to date")
-    parser.add_argument("--device", default="auto", help="cpu, cuda or auto")
-    parser.add_argument("--seed", type=int, default=0, help="first seed")
-    parser.add_argument("--results", type=Path, help="results folder (default: ./results)")
+    parser.add_argument("--device", type=device, default="auto",
+                        help="cpu, cuda (cuda:N) or auto")
+    parser.add_argument("--seed", type=seed, default=0, help="first seed")
+    parser.add_argument("--results", type=nonempty_path,
+                        help="results folder (default: $NN_COMPARE_RESULTS, then ./results)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     add_data_argument(parser)
+
+
+# Option types: argparse reports their ArgumentTypeError as a usage error (exit status 2).
+
+def results_folder(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Path:
+    """The results folder, checked before anything runs: a folder, or one that can be made,
+    that this user can write into."""
+    from comparison.results import store
+
+    folder = store.results_dir(args.results)
+    if args.results:
+        option = "--results"
+    elif os.environ.get(store.RESULTS_ENV_VAR):
+        option = f"${store.RESULTS_ENV_VAR}"
+    else:
+        option = "the results folder"
+    try:
+        check_writable_folder(folder, option)
+    except UnwritablePath as error:
+        parser.error(str(error))
+    return folder
 
 
 def run_experiments_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from comparison.experiments import EXPERIMENTS
     from comparison.experiments.context import Context
     from comparison.experiments.runner import print_summary, run_experiments
-    from comparison.results import store
     from comparison.torch.network import resolve_device
 
+    results = results_folder(args, parser)
     try:
         resolve_device(args.device)
     except ValueError as error:
         parser.error(str(error))
     context = Context(data_dir=args.data, device=args.device, seed=args.seed,
                       progress=not args.no_progress)
-    results = store.results_dir(args.results)
     summary = run_experiments(args.only or list(EXPERIMENTS), args.profile, context, results,
                               args.force)
     print_summary(summary, results)
@@ -112,27 +233,37 @@ def run_experiments_command(args: argparse.Namespace, parser: argparse.ArgumentP
 
 
 def run_figures(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Redraw each current result's figures; a result that is invalid, stale (its figures
+    would not be shown) or cannot be drawn is skipped with a line saying so."""
     from comparison.experiments import EXPERIMENTS
     from comparison.report.figures import render
     from comparison.report.pages import presenter
+    from comparison.report.site import is_current
     from comparison.results import store
 
-    results = store.results_dir(args.results)
+    results = results_folder(args, parser)
     for name in EXPERIMENTS:
         plots = getattr(presenter(name), "figures", None)
         if plots is None:
             continue
         try:
             record = store.load(name, results)
+            if not is_current(record):
+                raise store.StaleResult(f"{results / name}.json is stale: re-run it "
+                                        f"(`python -m comparison run --only {name}`)")
+            ids = render(plots, record, results / "figures")
         except store.StaleResult as error:
             print(f"skipped: {error}")
             continue
-        print(f"{name}: {', '.join(render(plots, record, results / 'figures'))}")
+        except (KeyError, TypeError, ValueError, IndexError) as error:
+            print(f"skipped: {results / name}.json cannot be drawn ({type(error).__name__}: "
+                  f"{shown(str(error))}): re-run it (`python -m comparison run --only {name}`)")
+            continue
+        print(f"{name}: {', '.join(ids)}")
     return 0
 
 
 def run_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import os
     import subprocess
 
     from comparison import data
@@ -143,41 +274,77 @@ def run_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if args.data:  # the notebook page loads MNIST itself when the site is built
         env[data.ENV_VAR] = str(Path(args.data).resolve())
     command = ["serve"] if args.serve else ["build", "--strict"]
+    if not args.serve:  # a published build executes the notebook afresh: its cache is keyed
+        env["NN_COMPARE_NOTEBOOK_CACHE"] = "false"  # by the notebook, not by comparison/
     print(f"mkdocs {' '.join(command)}", flush=True)
     return subprocess.run([sys.executable, "-m", "mkdocs", *command], env=env).returncode
 
 
+def train_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict:
+    """``TrainConfig``'s fields: what the user gave, else the variant's own settings, else the
+    book's defaults. Asking for a cost the variant replaces is refused, not ignored."""
+    name = str(args.variant)
+    variant = VARIANTS[name]
+    if variant.scratch_cost is not None and not isinstance(args.cost, BookDefault):
+        parser.error(f"--variant {name} trains with its own cost "
+                     f"({variant.scratch_cost.name}); leave out --cost")
+    settings = {}
+    for field in TrainConfig.__dataclass_fields__:
+        value = getattr(args, field, None)
+        if isinstance(value, BookDefault):
+            value = variant.settings.get(field, value.value)
+        if value is not None:
+            settings[field] = tuple(value) if field == "hidden" else value
+    return settings
+
+
 def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from comparison.results.provenance import provenance
+    from comparison.torch.network import resolve_device
 
     try:
-        config = TrainConfig(
-            impl=args.impl, dataset=args.dataset, hidden=tuple(args.hidden), epochs=args.epochs,
-            batch_size=args.batch_size, eta=args.eta, cost=args.cost, lmbda=args.lmbda,
-            init=args.init, seed=args.seed, dtype=args.dtype, device=args.device,
-            train_size=args.train_size, per_example=args.per_example,
-            monitor_training=args.monitor_training, variant=args.variant,
-        )
-        from comparison.torch.network import resolve_device
-
+        config = TrainConfig(**train_settings(args, parser))
         resolve_device(config.device)  # fail on a missing GPU before loading any data
         if config.impl == "keras" and importlib.util.find_spec("keras") is None:
             raise ValueError("--impl keras needs the optional Keras extra: "
                              "pip install -r requirements-keras.txt")
-    except ValueError as error:
+        out = args.out or default_record_path(config)
+        check_writable_file(out, "--out")  # before training, so that the work is not lost
+    except ValueError as error:  # UnwritablePath is one
         parser.error(str(error))
     data = load_dataset(config.dataset, args.data)
     n_train = min(config.train_size or len(data.train), len(data.train))
-    print(f"{config.impl}: {'-'.join(map(str, config.sizes()))} on {data.name} "
+    variant = "" if config.variant == "baseline" else f" ({config.variant} variant)"
+    print(f"{config.impl}{variant}: {'-'.join(map(str, config.sizes()))} on {data.name} "
           f"({n_train} training images from {data.source})")
-    record = train(config, data)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught and reported
+        record = train(config, data)
+    own_cost = VARIANTS[config.variant].scratch_cost
+    if own_cost is not None:  # what actually trained, not the option it replaced
+        record["config"]["cost"] = own_cost.name
     record["dataset"] = {"name": data.name, "source": data.source, "checksum": data.checksum,
                          "pixel_scaling": data.pixel_scaling}
     record["provenance"] = provenance(device=record["device"])
     best = record["best"]
     print(f"best test accuracy {best['test_accuracy']:.2%} (epoch {best['epoch']})")
-    name = f"train-{config.impl}-{data.name}-seed{config.seed}.json"
-    out = args.out or Path("results/runs") / name
-    write_atomically(out, json.dumps(record, indent=1))
+    write_record(out, record)
     print(f"run record: {out}")
     return 0
+
+
+def default_record_path(config: TrainConfig) -> Path:
+    return Path("results/runs") / f"train-{config.impl}-{config.dataset}-seed{config.seed}.json"
+
+
+def write_record(path: Path, record: dict) -> None:
+    """Write a run record as strict JSON (no NaN): ``CommandError`` if it cannot be."""
+    try:
+        text = json.dumps(record, indent=1, allow_nan=False)
+    except ValueError:
+        raise CommandError("the run record holds a NaN or infinite number, so it was not "
+                           "written; try a smaller --eta") from None
+    try:
+        write_atomically(path, text)
+    except OSError as error:
+        raise CommandError(f"could not write the run record to {path} ({error.strerror}); "
+                           "choose another --out") from None

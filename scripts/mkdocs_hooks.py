@@ -47,10 +47,9 @@ def on_files(files: Files, config) -> Files:
     site = _site(config)
     for path in sorted(site.results.glob("*.json")) + sorted(site.results.glob("*.csv")):
         files.append(File.generated(config, f"results/{path.name}", abs_src_path=str(path)))
-    for figures in site.figure_folders:
-        for path in sorted(figures.glob("*.svg")):
-            uri = f"results/figures/{path.name}"
-            files.append(File.generated(config, uri, abs_src_path=str(path)))
+    for path in site.figure_paths():  # only the current results' figures, never leftovers
+        uri = f"results/figures/{path.name}"
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
 
 

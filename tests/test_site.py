@@ -20,6 +20,7 @@ from comparison import data
 from comparison.experiments import EXPERIMENTS
 from comparison.experiments.context import Context
 from comparison.experiments.runner import run_experiments
+from comparison.results import store
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,7 +63,7 @@ sys.exit(cli())
 
 def build(results: Path, site: Path) -> subprocess.CompletedProcess:
     env = os.environ | {"NN_COMPARE_RESULTS": str(results), "NN_COMPARE_EXECUTE_NOTEBOOK": "false",
-                        "NO_MKDOCS_2_WARNING": "1"}
+                        "NO_MKDOCS_2_WARNING": "1", "NN_COMPARE_NOTEBOOK_CACHE": "false"}
     command = ["-c", MKDOCS_ON_TINY_DATA, "build", "--strict", "-d", str(site)]
     return subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True,
                           text=True)
@@ -109,6 +110,7 @@ def test_changing_a_result_changes_the_page(results, tmp_path):
     shutil.copytree(results, copy)
     record = json.loads((copy / "code.json").read_text())
     record["totals"]["torch"] = 4321
+    record["outputs_hash"] = store.outputs_hash(record)  # as a run would (a hand edit fails)
     (copy / "code.json").write_text(json.dumps(record))
     assert build(copy, tmp_path / "site").returncode == 0
     assert "4321 lines in PyTorch" in (tmp_path / "site" / "index.html").read_text()
@@ -119,6 +121,7 @@ def test_a_stale_result_fails_the_build(results, tmp_path):
     shutil.copytree(results, copy)
     record = json.loads((copy / "book.json").read_text())
     record["config"]["epochs"] = 99  # as if computed from another config
+    record["outputs_hash"] = store.outputs_hash(record)
     (copy / "book.json").write_text(json.dumps(record))
     done = build(copy, tmp_path / "site")
     assert done.returncode != 0 and "book.json is stale" in done.stderr
@@ -266,6 +269,7 @@ def test_a_record_made_with_older_code_is_shown_with_a_warning(results, tmp_path
 
     record = json.loads((ROOT / "docs" / "records" / "speed-gpu.json").read_text())
     record["config"]["repeats"] += 1  # as if recorded with another config
+    record["outputs_hash"] = store.outputs_hash(record)
     (tmp_path / "speed-gpu.json").write_text(json.dumps(record))
     monkeypatch.setattr(mkdocs_hooks, "RECORDS", tmp_path)
     monkeypatch.setenv("NN_COMPARE_RESULTS", str(results))
@@ -276,3 +280,10 @@ def test_a_record_made_with_older_code_is_shown_with_a_warning(results, tmp_path
     assert "Recorded with older code" in site.block("provenance", "speed-gpu", "x.md")
     assert "with older code" in site.block("table", "verdicts", "x.md")
     mkdocs_hooks.on_post_build(config)
+
+
+def test_the_published_site_measures_keras_too():
+    """The Pages workflow builds the full report: without the extra, Keras's rows would say
+    'not measured' on the published site."""
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
+    assert "requirements-keras.txt" in workflow and "--profile full" in workflow

@@ -1,30 +1,22 @@
-"""The speed experiment's GPU record and the verdict drawn from it."""
+"""The speed experiment: its timing protocol and rule, thread control, the machine record, a
+smoke run end to end, and the presenters (for a new record and for the old GPU record)."""
 
+import json
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import pytest
 import torch
+from threadpoolctl import threadpool_info
 
-from comparison.experiments import speed
+from comparison.experiments import machine, speed, timing
 from comparison.experiments.context import Context
-from comparison.report import verdicts
+from comparison.report import gpu
+from comparison.report import speed as report
 
-
-def gpu_record(cpu_s: list[float], gpu_s: list[float]) -> dict:
-    """A speed result with a CPU and a GPU path at mini-batches 10, 100 and 1000."""
-    rows = [{"sweep": "batch", "path": path, "batch_size": b, "width": 30, "status": "ok",
-             "seconds_per_epoch": s, "median_s": s, "min_s": s, "max_s": s, "examples": 50_000}
-            for path, times in (("scratch float32", cpu_s), ("torch CUDA float32", gpu_s))
-            for b, s in zip((10, 100, 1000), times)]
-    provenance = {"torch": "x", "date_utc": "2026-01-01T00:00", "cpu": "c", "logical_cpus": 4}
-    return {"rows": rows, "config": {"gpu": "Some GPU"}, "provenance": provenance}
-
-
-def test_gpu_verdict_follows_the_recorded_speed_ups():
-    cpu_only = {"speed": {"config": {"gpu": None}}}
-    assert verdicts.gpu(cpu_only)[0] == "not measured"
-    verdict, number = verdicts.gpu(cpu_only | {"speed-gpu": gpu_record([1, 1, 1], [4, 2, 0.5])})
-    assert verdict == "qualified" and "from mini-batch 1000" in number and "2.0x at" in number
-    assert verdicts.gpu(cpu_only | {"speed-gpu": gpu_record([1, 1, 1], [2, 2, 2])})[0] == "refuted"
-    assert verdicts.gpu(cpu_only | {"speed-gpu": gpu_record([1, 1, 1], [.5, .5, .5])})[0] \
-        == "supported"
+GPU_RECORD = Path(__file__).resolve().parents[1] / "docs" / "records" / "speed-gpu.json"
 
 
 def test_asking_for_cuda_times_the_gpu_against_the_float32_cpu_paths(monkeypatch):
@@ -34,3 +26,198 @@ def test_asking_for_cuda_times_the_gpu_against_the_float32_cpu_paths(monkeypatch
     assert "torch CUDA float32" in paths and "scratch float32" in paths
     assert "scratch float64" not in paths and "torch.compile float32" not in paths
     assert "scratch float64" in speed.make_config("smoke", Context(device="auto")).paths
+
+
+def noisy(ratio: float, rounds: int = 9) -> tuple[list[float], list[float]]:
+    """Times of A and B: B drifts from round to round (as on a busy machine), A = B x ratio,
+    3% above or below it in turn."""
+    b = 1.0 + np.random.default_rng(0).random(rounds)
+    return list(b * ratio * (1 + 0.03 * np.resize([1, -1], rounds))), list(b)
+
+
+@pytest.mark.parametrize("ratio, expected", [(0.5, "faster"), (2.0, "slower"), (1.0, "tied")])
+def test_the_paired_ratio_decides_faster_slower_or_tied(ratio, expected):
+    a, b = noisy(ratio)
+    found = timing.paired_ratio(a, b)
+    assert timing.decided(found) == expected
+    assert found.low <= found.median <= found.high
+    # Unpaired, the round-to-round drift would swamp the 2x: B's own range spans 1 to 2.
+    assert timing.median_interval(b).high / timing.median_interval(b).low > 1.5
+
+
+def test_intervals_are_order_statistics_with_their_true_coverage():
+    assert timing.MIN_SAMPLES == 6  # the fewest samples whose range covers the median at 95%
+    six = timing.median_interval([5, 1, 3, 2, 6, 4])
+    assert (six.median, six.low, six.high) == (3.5, 1, 6) and six.coverage == 1 - 2 / 64
+    nine = timing.median_interval(range(1, 10))
+    assert (nine.low, nine.high) == (2, 8) and nine.coverage >= timing.CONFIDENCE
+    three = timing.paired_ratio([1, 1, 1], [2, 2.1, 2.2])  # all below 1, but only 3 rounds
+    assert three.high < 1 and three.coverage == 0.75 and timing.decided(three) == "tied"
+
+
+def test_outcome_needs_the_whole_interval_on_one_side_of_one():
+    assert timing.outcome(0.8, 0.99) == "faster"
+    assert timing.outcome(1.01, 1.3) == "slower"
+    assert timing.outcome(0.9, 1.1) == timing.outcome(0.99, 1.0) == "tied"
+
+
+@pytest.mark.parametrize("outcomes, expected", [
+    (["slower", "faster", "tied", "faster"], 100),  # a tie breaks the run of wins
+    (["faster", "faster", "faster", "faster"], 10),
+    (["faster", "tied", "faster", "faster"], 50),
+    (["faster", "faster", "faster", "tied"], None),  # not ahead at the largest point
+    (["tied", "tied", "tied", "tied"], None),
+])
+def test_ahead_from_is_the_start_of_the_last_run_of_wins(outcomes, expected):
+    assert timing.ahead_from([10, 20, 50, 100], outcomes) == expected
+
+
+def test_rounds_visit_every_job_once_in_a_fresh_seeded_order_with_twins_apart():
+    schedule = timing.shuffled_rounds(20, 6, seed=3, twins={19: 4})
+    assert all(sorted(order) == list(range(20)) for order in schedule)
+    assert len({tuple(order) for order in schedule}) == 6, "every round shuffled afresh"
+    assert schedule == timing.shuffled_rounds(20, 6, seed=3, twins={19: 4})
+    assert schedule != timing.shuffled_rounds(20, 6, seed=4, twins={19: 4})
+    for order in schedule:
+        apart = abs(order.index(19) - order.index(4))
+        assert min(apart, 20 - apart) >= 8, "the twin runs about half a round away"
+
+
+def test_time_rounds_keeps_one_sample_per_round_per_job():
+    calls = []
+    jobs = [timing.Job(name, lambda name=name: calls.append(name), threads=1)
+            for name in "abc"]
+    timing.warm_up(jobs, lambda n: None)
+    assert calls == ["a", "b", "c"], "one untimed call each"
+    timing.time_rounds(jobs, 4, seed=0, use_threads=lambda n: None)
+    assert all(len(job.times) == 4 and min(job.times) > 0 for job in jobs)
+    rounds = [calls[3 + 3 * k: 6 + 3 * k] for k in range(4)]
+    assert all(sorted(r) == ["a", "b", "c"] for r in rounds)
+
+
+def test_the_thread_sweep_doubles_up_to_the_usable_cpus():
+    assert speed.thread_counts(1) == [1] and speed.thread_counts(2) == [1, 2]
+    assert speed.thread_counts(6) == [1, 2, 4, 6]
+    assert speed.thread_counts(16) == [1, 2, 4, 8, 16]
+
+
+def test_thread_pools_are_set_recorded_and_restored():
+    before = torch.get_num_threads()
+    with machine.Threads(1) as threads:
+        assert torch.get_num_threads() == 1
+        assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+        record = threads.record()
+        assert record["torch_intra_op"] == 1 and all(p["threads"] == 1 for p in record["pools"])
+        threads.use(2)
+        assert torch.get_num_threads() == 2
+    assert torch.get_num_threads() == before
+
+
+@pytest.mark.parametrize("files, quota", [({"cpu.max": "150000 100000\n"}, 1.5),
+                                          ({"cpu.max": "max 100000\n"}, None),
+                                          ({"cpu/cpu.cfs_quota_us": "200000",
+                                            "cpu/cpu.cfs_period_us": "100000"}, 2.0),
+                                          ({"cpu/cpu.cfs_quota_us": "-1",
+                                            "cpu/cpu.cfs_period_us": "100000"}, None),
+                                          ({}, None)])
+def test_the_cgroup_quota_caps_the_usable_cpus(tmp_path, files, quota):
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    assert machine.cgroup_quota(tmp_path) == quota
+    usable = machine.usable_cpus(tmp_path)
+    affinity = len(usable["affinity"])
+    assert usable["usable"] == (affinity if quota is None else max(1, min(affinity, int(quota))))
+
+
+def snapshot(others: float, total: int, steal: int) -> dict:
+    return {"others_share": others, "load_average": [0.1, 0.1, 0.1],
+            "ticks": {"total": total, "idle": 0, "steal": steal}}
+
+
+def test_a_busy_machine_says_why():
+    quiet = machine.load_record(snapshot(0.1, 1000, 0), snapshot(0.2, 2000, 10))
+    assert not quiet["busy"] and quiet["steal_share"] == 0.01
+    busy = machine.load_record(snapshot(0.9, 1000, 0), snapshot(0.1, 2000, 100))
+    assert busy["busy"] and len(busy["busy_reasons"]) == 2
+    assert "before" in busy["busy_reasons"][0] and "stole 10%" in busy["busy_reasons"][1]
+
+
+def test_cpu_ticks_read_only_the_usable_cpus(tmp_path):
+    (tmp_path / "stat").write_text("cpu  9 9 9 9 9 9 9 9 0 0\n"
+                                   "cpu0 1 0 1 5 1 0 0 2 0 0\ncpu1 1 0 1 7 0 0 0 0 0 0\n")
+    assert machine.cpu_ticks([0], tmp_path) == {"total": 10, "idle": 6, "steal": 2}
+
+
+def test_the_probe_times_an_import_in_a_fresh_process():
+    seconds, after_import, peak = speed._probe("scratch", 1)
+    assert 0 < seconds < 30 and 0 < after_import <= peak
+    assert after_import < 200, "only NumPy is loaded, not the whole package's libraries"
+
+
+def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkeypatch):
+    """The NumPy and PyTorch paths on the tiny dataset, end to end, on one thread (the thread
+    sweep then has one point; two threads on a machine whose other core is busy turn every
+    PyTorch step into a wait for the other thread). The fresh processes are tested above."""
+    monkeypatch.setattr(speed, "_probe", lambda impl, threads: (0.5, 100.0, 120.0))
+    folder, _ = tiny
+    context = Context(data_dir=str(folder), progress=False)
+    config = replace(speed.make_config("smoke", context), threads=1,
+                     paths=("book per-example (float64)", "scratch float64", "scratch float32",
+                            "torch float64", "torch float32"),
+                     implementations=("scratch", "torch"))
+    start = time.perf_counter()
+    result = speed.run(config, context)
+    assert time.perf_counter() - start < 60
+    record = json.loads(json.dumps(result | {"config": asdict(config), "name": "speed"}))
+    rounds = record["config"]["repeats"]
+    ok = [r for r in record["rows"] if r["status"] == "ok"]
+    assert ok and all(len(r["times_s"]) == rounds for r in ok)
+    assert all(r["low_s"] <= r["median_s"] <= r["high_s"] for r in ok)
+    assert {r["threads"] for r in ok if r["sweep"] == "threads"} == {1}
+    assert record["machine"]["threads"]["set_to"] == 1
+    assert record["machine"]["threads"]["torch_intra_op"] == 1
+    assert {"others_share_before", "steal_share", "busy"} <= set(record["machine"]["load"])
+    for c in record["comparisons"]:
+        assert c["low"] <= c["ratio"] <= c["high"]
+        assert c["outcome"] == "tied", "2 rounds can decide nothing"
+    pairs = {(c["sweep"], c["a"], c["b"]) for c in record["comparisons"]}
+    assert ("batch", "torch float32", "scratch float32") in pairs
+    assert ("batch", "book per-example (float64)", "scratch float64") in pairs
+    assert ("conv", "torch float32", "scratch float32") in pairs
+    assert set(record["crossovers"]["batch:torch float32:scratch float32"]["points"]) == {10, 100}
+    assert {n["path"] for n in record["noise_floor"]} == {"scratch float32", "torch float32"}
+    assert record["gap"] and record["gap"][0]["torch"]["profiler_products_s"] > 0
+    assert set(record["imports"]) == {"scratch", "torch"}
+    for name, table in report.TABLES.items():
+        assert table(record).startswith("|"), name
+    quotes = report.quotes(record)
+    assert "tied within noise" in quotes["batch_crossover_f32"]
+    assert "[" in quotes["torch_vs_scratch_b10"], "every ratio carries its interval"
+    assert any("rounds" in flag for flag in report.noise_flags(record))
+    assert [figure for figure, _ in report.figures(record)] == [
+        "speed-batch", "speed-width", "speed-threads", "speed-gap"]
+
+
+def test_the_old_gpu_record_still_renders_and_says_it_has_no_intervals():
+    record = json.loads(GPU_RECORD.read_text())
+    assert report.noise_flags(record) == [report.OLD_PROTOCOL + "."]
+    assert report.speed_noise(record) == report.OLD_PROTOCOL
+    assert "(min–max" in report.speed_sweep(record, "batch")
+    quotes = gpu.gpu_quotes(record)
+    assert "old protocol" in quotes["protocol"] and "(median)" in quotes["best"]
+    note = quotes["cpu_rows_note"]
+    assert "width 3000" in note and "16 intra-op threads" in note and "unexplained" in note
+    assert [figure for figure, _ in report.figures(record)] == ["speed-batch", "speed-width"]
+
+
+def test_a_gpu_record_with_samples_decides_by_the_paired_rule():
+    def row(path, times):
+        return {"sweep": "batch", "path": path, "batch_size": 100, "width": 30, "status": "ok",
+                "times_s": times, "median_s": float(np.median(times)), "examples": 1000,
+                "seconds_per_epoch": float(np.median(times)) * 50}
+
+    gpu_times, cpu_times = noisy(0.5)
+    found = gpu.gpu_speedups({"rows": [row("scratch float32", cpu_times),
+                                       row("torch CUDA float32", gpu_times)]})
+    assert found[0]["outcome"] == "faster" and found[0]["low"] > 1

@@ -4,6 +4,8 @@
 from comparison.experiments import (
     book,
     code,
+    convergence,
+    debugging,
     equivalence,
     flexibility,
     scalability,
@@ -11,6 +13,6 @@ from comparison.experiments import (
     tooling,
 )
 
-EXPERIMENTS = {"book": book, "speed": speed, "code": code, "equivalence": equivalence,
-               "scalability": scalability, "flexibility": flexibility,
-               "tooling": tooling}
+EXPERIMENTS = {"book": book, "speed": speed, "convergence": convergence, "code": code,
+               "equivalence": equivalence, "scalability": scalability,
+               "flexibility": flexibility, "tooling": tooling, "debugging": debugging}

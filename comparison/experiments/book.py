@@ -5,12 +5,15 @@ optional extra, where installed and on MNIST only):
 
 * ch. 1, 784-30-10, quadratic cost, eta 3.0, mini-batch 10, 30 epochs: 95.42% (test data);
 * ch. 1, 784-100-10, same settings: 96.59% (test data);
-* ch. 3, 784-100-10, cross-entropy, scaled init, L2 lmbda 5.0, eta 0.5: "about 98%"
-  (validation data).
+* ch. 3, 784-100-10, cross-entropy, L2 lmbda 5.0, eta 0.5, with the chapter's first (large,
+  N(0, 1)) initial weights: 97.92% (validation data), the accuracy at the end of the run;
+* the same with the scaled initial weights the chapter introduces later: "about 98%".
 
-The book quotes the best epoch of the best of three runs, so that statistic (over the first
-three seeds) is reported, beside the mean and spread over all seeds and the number of runs that
-stalled. The same settings also run on Fashion-MNIST when present.
+Chapter 1 quotes the best epoch of the best of three runs, chapter 3 the final epoch of a run;
+each setting is compared with the book on its own statistic (for the first three seeds, as
+"best of three"), beside the mean and spread over all seeds, the number of runs that stalled,
+and the chance that a best of three reaches the book's figure (from the seeds run). The
+chapter-1 and scaled chapter-3 settings also run on Fashion-MNIST when present.
 
 A paired control, "torch-paired", trains PyTorch from the scratch network's initial weights
 for the same seeds: where it matches scratch run for run while PyTorch's own draw does not,
@@ -41,12 +44,17 @@ class Setting:
     lmbda: float
     book: float
     book_split: str  # "test" or "validation": the data the book's figure is on
+    statistic: str  # "best": the best epoch's accuracy (ch. 1); "final": the last epoch's
+    approximate: bool = False  # the book says "about"
 
 
 SETTINGS = {
-    "ch1-30": Setting((30,), "quadratic", 3.0, "large", 0.0, 0.9542, "test"),
-    "ch1-100": Setting((100,), "quadratic", 3.0, "large", 0.0, 0.9659, "test"),
-    "ch3-100": Setting((100,), "cross-entropy", 0.5, "scaled", 5.0, 0.98, "validation"),
+    "ch1-30": Setting((30,), "quadratic", 3.0, "large", 0.0, 0.9542, "test", "best"),
+    "ch1-100": Setting((100,), "quadratic", 3.0, "large", 0.0, 0.9659, "test", "best"),
+    "ch3-100-large": Setting((100,), "cross-entropy", 0.5, "large", 5.0, 0.9792, "validation",
+                             "final"),
+    "ch3-100": Setting((100,), "cross-entropy", 0.5, "scaled", 5.0, 0.98, "validation", "final",
+                       approximate=True),
 }
 
 
@@ -63,6 +71,9 @@ class Config:
     # the book's runs on MNIST only: Fashion-MNIST as well would take the full profile past an
     # hour.
     keras_datasets: tuple[str, ...] = ("mnist",)
+    # Fashion-MNIST has no book figures; two settings show whether the implementations land
+    # together there, within the full profile's hour.
+    fashion_settings: tuple[str, ...] = ("ch1-30", "ch3-100")
     base_seed: int = 0
     batch_size: int = 10
     dtype: str = "float64"
@@ -92,7 +103,8 @@ def run(config: Config, context: Context) -> dict:
     jobs = [(dataset, setting, impl, seed)
             for dataset in config.datasets for setting in config.settings
             for impl in config.implementations for seed in seeds
-            if impl != "keras" or dataset in config.keras_datasets]
+            if (impl != "keras" or dataset in config.keras_datasets)
+            and (dataset == "mnist" or setting in config.fashion_settings)]
     jobs += [("mnist", setting, "torch-paired", seed) for setting in config.paired
              for seed in seeds]
     args = [(context.data_dir, _train_config(config, dataset, setting, impl, seed))
@@ -119,31 +131,47 @@ def summarise(runs: list[dict], config: Config) -> list[dict]:
     rows = []
     for dataset in config.datasets:
         for name, setting in config.settings.items():
-            split = setting.book_split
             group = [r for r in runs if (r["dataset"], r["setting"]) == (dataset, name)]
+            if not group:
+                continue
+            split = setting.book_split
             best_of_setting = max(max(r["history"][f"{split}_accuracy"]) for r in group)
             for impl in dict.fromkeys(r["impl"] for r in group):
                 chosen = sorted((r for r in group if r["impl"] == impl), key=lambda r: r["seed"])
-                best = np.array([max(r["history"][f"{split}_accuracy"]) for r in chosen])
                 book = setting.book if dataset == "mnist" else None
-                book_statistic = float(best[:BOOK_STATISTIC_SEEDS].max())
-                rows.append({
-                    "dataset": dataset, "setting": name, "impl": impl, "split": split,
-                    "seeds": len(chosen), "book": book,
-                    "best_of_3": book_statistic, "best_of_all": float(best.max()),
-                    "mean_best": float(best.mean()), "min_best": float(best.min()),
-                    "max_best": float(best.max()),
-                    "stalled": int(np.sum(best < best_of_setting - STALL_MARGIN)),
-                    "per_seed_best": [float(b) for b in best],
-                    "gap_to_book_pp": None if book is None else 100 * (book_statistic - book),
-                    "seconds_per_epoch": float(np.median(
-                        [np.median(r["history"]["seconds"]) for r in chosen])),
-                })
+                rows.append({"dataset": dataset, "setting": name, "impl": impl,
+                             **_row(chosen, setting, book, best_of_setting)})
     return rows
+
+
+def _row(runs: list[dict], setting: Setting, book: float | None, best_of_setting: float) -> dict:
+    """The book's statistic over the first three seeds, the spread over all, and the chance
+    that a best of three reaches the book's figure."""
+    curves = [np.array(r["history"][f"{setting.book_split}_accuracy"]) for r in runs]
+    per_seed = np.array([c.max() if setting.statistic == "best" else c[-1] for c in curves])
+    best = np.array([c.max() for c in curves])
+    book_statistic = float(per_seed[:BOOK_STATISTIC_SEEDS].max())
+    return {
+        "split": setting.book_split, "statistic": setting.statistic, "seeds": len(runs),
+        "book": book, "best_of_3": book_statistic, "mean": float(per_seed.mean()),
+        "min": float(per_seed.min()), "max": float(per_seed.max()),
+        "stalled": int(np.sum(best < best_of_setting - STALL_MARGIN)),
+        "per_seed": [float(v) for v in per_seed],
+        "gap_to_book_pp": None if book is None else 100 * (book_statistic - book),
+        "chance_best_of_3": None if book is None else chance_best_of(per_seed, book),
+        "seconds_per_epoch": float(np.median([np.median(r["history"]["seconds"])
+                                              for r in runs])),
+    }
+
+
+def chance_best_of(per_seed: np.ndarray, target: float, k: int = BOOK_STATISTIC_SEEDS) -> float:
+    """The chance that the best of ``k`` runs, drawn (with replacement) from the seeds run,
+    reaches ``target``: the bootstrap's exact value, 1 - (1 - p)^k, p the share that reach it."""
+    p = float(np.mean(per_seed >= target))
+    return 1 - (1 - p) ** k
 
 
 def _headline(rows: list[dict]) -> dict:
     """Numbers the site quotes in prose."""
     mnist = [r for r in rows if r["dataset"] == "mnist" and r["impl"] != "torch-paired"]
-    return {"largest_gap_pp": max(abs(r["gap_to_book_pp"]) for r in mnist),
-            "within_0_6_pp": all(abs(r["gap_to_book_pp"]) <= 0.6 for r in mnist)}
+    return {"largest_gap_pp": max(abs(r["gap_to_book_pp"]) for r in mnist)}

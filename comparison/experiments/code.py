@@ -48,7 +48,8 @@ ROLES = {
     "training loop over mini-batches": {
         "scratch": ["scratch/runner.py::ScratchRunner.train_epoch"],
         "torch": ["torch/network.py::train_epoch"],
-        "keras": ["keras/network.py::train_epoch"]},
+        "keras": ["keras/network.py::train_epoch",
+                  "keras/runner.py::KerasRunner._in_batch_order"]},
 }
 DERIVATIVE_ROLE = "gradients (backpropagation)"
 
@@ -120,3 +121,27 @@ def source_of(file: str, qualified_name: str) -> str:
     text = lines[start - 1 : node.end_lineno]
     indent = len(text[0]) - len(text[0].lstrip())
     return "\n".join(line[indent:] for line in text)
+
+
+FORWARD_ROLE, UPDATE_ROLE = "model and forward pass", "parameter update (SGD with L2)"
+
+
+@dataclass(frozen=True)
+class CodeNumbers:
+    """What the pages and verdicts read of a ``code`` result: lines per job per implementation."""
+
+    lines: dict[str, dict[str, int]]  # role -> implementation -> lines
+    totals: dict[str, int]
+
+    def ratio(self, impl: str) -> float:
+        """How many times the from-scratch code's size ``impl``'s is."""
+        return self.totals["scratch"] / self.totals[impl]
+
+    def gradient(self, impl: str) -> int:
+        return self.lines[DERIVATIVE_ROLE][impl]
+
+
+def derive(record: dict) -> CodeNumbers:
+    impls = list(record["totals"])
+    return CodeNumbers({r["role"]: {impl: r[f"{impl}_lines"] for impl in impls}
+                        for r in record["rows"]}, dict(record["totals"]))

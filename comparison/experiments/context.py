@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -14,6 +17,8 @@ from tqdm import tqdm
 from comparison.data import load_dataset
 from comparison.results.provenance import THREAD_VARIABLES
 from comparison.training import TrainConfig, train
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,38 @@ def run_parallel(function: Callable, jobs: Sequence[tuple], context: Context, de
             bar.update()
         bar.close()
         return results
-    spawn = multiprocessing.get_context("spawn")
     # Workers start on the first submit, so the variables must still be set then.
-    with _single_threaded_children(), \
-            ProcessPoolExecutor(context.workers, mp_context=spawn) as pool:
+    with _single_threaded_children(), worker_pool(context.workers) as pool:
         futures = [pool.submit(function, *job) for job in jobs]
         for future in futures:
             future.add_done_callback(lambda _: bar.update())
         results = [future.result() for future in futures]
     bar.close()
     return results
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` fresh (spawned) processes that die with this one.
+
+    Without that, a ``kill -9`` of a run would leave its workers training for minutes, and
+    the resource tracker waiting for them.
+    """
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: ask the kernel for SIGTERM when the parent dies (Linux's
+    ``PR_SET_PDEATHSIG``); elsewhere, do nothing. If the parent died before the request was
+    made, it would never come, so exit now instead."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):  # not Linux, or no C library to ask
+        return
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def train_history(data_dir: str | None, config: TrainConfig) -> dict:

@@ -108,3 +108,44 @@ def _accuracy_and_time(histories: list[dict]) -> dict:
     return {"seeds": len(histories), "test_accuracy": float(np.mean(test)),
             "min_test_accuracy": float(min(test)), "max_test_accuracy": float(max(test)),
             "seconds_per_epoch": float(np.median([s for h in histories for s in h["seconds"]]))}
+
+
+@dataclass(frozen=True)
+class VariantOutcome:
+    """One variant in one implementation: what it cost and how it trained."""
+
+    lines: int  # added or changed against the baseline
+    derivative_lines: int  # of them, gradients by hand
+    accuracy: float  # mean over seeds of the test accuracy at the best validation epoch
+    low: float  # lowest and highest over seeds
+    high: float
+    seconds_per_epoch: float
+
+
+@dataclass(frozen=True)
+class FlexibilityNumbers:
+    implementations: tuple[str, ...]
+    variants: tuple[str, ...]  # the changes, baseline excluded
+    outcomes: dict[tuple[str, str], VariantOutcome]  # (variant, implementation) ->
+
+    def lines(self, impl: str) -> int:
+        return sum(self.outcomes[v, impl].lines for v in self.variants)
+
+    def derivative_lines(self, impl: str) -> int:
+        return sum(self.outcomes[v, impl].derivative_lines for v in self.variants)
+
+    def with_derivative(self, impl: str) -> int:
+        """How many variants needed a gradient written by hand."""
+        return sum(self.outcomes[v, impl].derivative_lines > 0 for v in self.variants)
+
+    def trained(self, impl: str, threshold: float) -> int:
+        """How many variants reached ``threshold`` test accuracy in every seed."""
+        return sum(self.outcomes[v, impl].low > threshold for v in self.variants)
+
+
+def derive(record: dict) -> FlexibilityNumbers:
+    outcomes = {(r["variant"], r["impl"]): VariantOutcome(
+        r["lines_touched"], r["derivative_lines"], r["test_accuracy"], r["min_test_accuracy"],
+        r["max_test_accuracy"], r["seconds_per_epoch"]) for r in record["rows"]}
+    variants = tuple(v for v in record["config"]["variants"] if v != "baseline")
+    return FlexibilityNumbers(tuple(record["config"]["implementations"]), variants, outcomes)

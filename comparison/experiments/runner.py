@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from types import ModuleType
@@ -25,9 +26,6 @@ def run_experiments(
 
     Progress: one line per experiment ("[2/4] running speed"), a bar within each.
     """
-    from comparison.report.figures import render
-    from comparison.report.pages import presenter
-
     summary = []
     for position, name in enumerate(names, start=1):
         module = EXPERIMENTS[name]
@@ -50,12 +48,19 @@ def run_experiments(
                                            wall_seconds=round(seconds, 1),
                                            workers=context.workers),
                   **result}
-        store.save(name, record, results)
-        figures = getattr(presenter(name), "figures", None)
-        if figures:
-            render(figures, record, results / "figures")
+        store.save(name, record, results, draw=_drawer(name, record))
         summary.append({"experiment": name, "status": "ran", "seconds": seconds})
     return summary
+
+
+def _drawer(name: str, record: dict) -> Callable[[Path], list[str]] | None:
+    """What draws the figures of ``record`` into a folder (the store calls it, so that the
+    figures are written as one unit with the JSON), or None if it has none."""
+    from comparison.report.figures import render
+    from comparison.report.pages import presenter
+
+    plots = getattr(presenter(name), "figures", None)
+    return None if plots is None else lambda folder: render(plots, record, folder)
 
 
 def _seeds(config: dict) -> list[int]:

@@ -81,3 +81,23 @@ def _torchrun(processes: int, batch_size: int, arrays: Path, out: Path, config: 
     if done.returncode != 0:
         raise RuntimeError(f"torchrun with {processes} processes failed:\n{done.stderr[-2000:]}")
     return json.loads(out.read_text())
+
+
+SAME_RESULT = 1e-6  # 2 processes "compute the same" as 1 when parameters agree this closely
+
+
+@dataclass(frozen=True)
+class ScalingNumbers:
+    cores: int
+    speedup: dict[int, float]  # global mini-batch -> 1-process time / 2-process time
+    one_vs_two: float  # largest parameter difference, 2 processes against 1
+    replicas: float  # largest difference between the 2 processes' replicas
+
+    @property
+    def works(self) -> bool:
+        return self.one_vs_two <= SAME_RESULT and self.replicas <= SAME_RESULT
+
+
+def derive(record: dict) -> ScalingNumbers:
+    return ScalingNumbers(record["cores"], {int(b): s for b, s in record["speedup"].items()},
+                          record["one_vs_two_max_difference"], record["replica_max_difference"])

@@ -188,3 +188,27 @@ def _agreement(original: np.ndarray, again: np.ndarray, path: Path, seconds: flo
     return {"predictions_agree": float(same.mean()), "examples": len(same),
             "max_output_difference": float(np.max(np.abs(original - again))),
             "file_bytes": sum(p.stat().st_size for p in files), "seconds": seconds}
+
+
+PREDICTIONS_KEPT = 1.0  # an export "works" when every test prediction survives the round trip
+LOGGED_TOLERANCE = 1e-6  # ... and logging when the curves read back equal what was logged
+
+
+@dataclass(frozen=True)
+class ToolingNumbers:
+    implementations: tuple[str, ...]
+    lines: dict[tuple[str, str], int]  # (task, implementation) -> lines written
+    logging_works: dict[str, bool]  # frameworks: TensorBoard curves and histograms read back
+    export_works: dict[str, bool]
+    predictions_kept: dict[str, float]
+
+
+def derive(record: dict) -> ToolingNumbers:
+    boards, exports = record["tensorboard"], record["exports"]
+    return ToolingNumbers(
+        tuple(record["config"]["implementations"]),
+        {(r["task"], r["impl"]): r["lines"] for r in record["rows"]},
+        {impl: b["histograms"] > 0 and b["scalar_max_difference"] < LOGGED_TOLERANCE
+         for impl, b in boards.items()},
+        {impl: e["predictions_agree"] >= PREDICTIONS_KEPT for impl, e in exports.items()},
+        {impl: e["predictions_agree"] for impl, e in exports.items()})

@@ -85,13 +85,11 @@ def compile_model(model: keras.Sequential, cost, eta: float) -> None:
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=eta), loss=cost)
 
 
-def train_epoch(model: keras.Sequential, x: np.ndarray, target: np.ndarray,
-                batches: list[np.ndarray], callbacks: list | None = None) -> None:
-    """One pass over the given mini-batches, in their order: ``fit`` over the rows in that
-    order, unshuffled, cuts exactly the same batches."""
-    order = np.concatenate(batches)
-    model.fit(x[order], target[order], batch_size=len(batches[0]), epochs=1, shuffle=False,
-              verbose=0, callbacks=callbacks)
+def train_epoch(model: keras.Sequential, rows, batch_size: int,
+                callbacks: list | None = None) -> None:
+    """One pass over ``rows``, a ``tf.data.Dataset`` of (input, target) already in training
+    order: cut ``batch_size`` at a time, they are exactly the given mini-batches."""
+    model.fit(rows.batch(batch_size), epochs=1, shuffle=False, verbose=0, callbacks=callbacks)
 
 
 def evaluate(model: keras.Sequential, cost, x: np.ndarray, labels: np.ndarray,

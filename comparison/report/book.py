@@ -8,7 +8,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from comparison.report.figures import COLOURS, LABELS, integer_ticks, legend_below, new_figure
-from comparison.report.markdown import IMPL_NAMES, keras_note, markdown_table, pct
+from comparison.report.markdown import IMPL_NAMES, keras_note, markdown_table, pct, plural
+
+BOOK_EPOCHS = 30  # every run the book reports trained for 30 epochs
+PAIR_TOLERANCE = 0.005  # "the same outcome": the paired runs' statistics within half a point
+STATISTIC_NAMES = {"best": "best epoch", "final": "final epoch"}
 
 
 def book_settings(record: dict) -> str:
@@ -16,74 +20,147 @@ def book_settings(record: dict) -> str:
     config = record["config"]
     rows = [[name, "-".join(map(str, [784, *s["hidden"], 10])), s["cost"],
              "N(0, 1)" if s["init"] == "large" else "N(0, 1/n_in)", s["eta"], s["lmbda"],
-             config["batch_size"], f"{pct(s['book'])} ({s['book_split']})"]
+             config["batch_size"], _book_figure(s), STATISTIC_NAMES[s["statistic"]]]
             for name, s in config["settings"].items()]
     return markdown_table(["run", "network", "cost", "initial weights", "eta", "L2 lmbda",
-                           "mini-batch", "book"], rows, "llllrrrr")
+                           "mini-batch", "book (data)", "book's statistic"], rows,
+                          "llllrrrrl")
 
 
-PAIR_TOLERANCE = 0.005  # "the same outcome": best accuracies within half a point
+def _book_figure(setting: dict) -> str:
+    about = "about " if setting.get("approximate") else ""
+    return f"{about}{pct(setting['book'])} ({setting['book_split']})"
+
+
+def book_summary(record: dict) -> str:
+    """The book's statistic (best of the first three seeds), the gap, the chance that a best of
+    three reaches the book, and the spread over all seeds."""
+    rows = [[r["setting"], IMPL_NAMES[r["impl"]], pct(r["book"]), pct(r["best_of_3"]),
+             "—" if r["gap_to_book_pp"] is None else f"{r['gap_to_book_pp']:+.2f}",
+             pct(r["chance_best_of_3"]),
+             f"{pct(r['mean'])} ({pct(r['min'])}–{pct(r['max'])})",
+             f"{r['stalled']}/{r['seeds']}", f"{r['seconds_per_epoch']:.2f}"]
+            for r in record["rows"] if r["dataset"] == "mnist"]
+    seeds = record["config"]["seeds"]
+    return markdown_table(["run", "implementation", "book", "best of 3 seeds",
+                           "gap (pp)", "chance a best of 3 reaches the book",
+                           f"mean over {plural(seeds, 'seed')} (min–max)", "stalled",
+                           "s/epoch"], rows, "llrrrrrrr")
+
+
+def book_fashion(record: dict) -> str:
+    """Fashion-MNIST has no book figures: the implementations side by side."""
+    rows = [[r["setting"], IMPL_NAMES[r["impl"]], STATISTIC_NAMES[r["statistic"]],
+             pct(r["best_of_3"]), f"{pct(r['mean'])} ({pct(r['min'])}–{pct(r['max'])})"]
+            for r in record["rows"] if r["dataset"] == "fashion-mnist"]
+    if not rows:
+        return "*Fashion-MNIST was not present when this ran, so it has no rows here.*"
+    return markdown_table(["run", "implementation", "statistic", "best of 3 seeds",
+                           "mean (min–max)"], rows, "lllrr")
 
 
 def book_per_seed(record: dict) -> str:
-    """Each seed's best accuracy where the paired control ran, implementation by implementation."""
+    """Each seed's statistic where the paired control ran, implementation by implementation."""
     paired = record["config"]["paired"]
     if not paired:
         return "*The paired control runs in the full profile only.*"
-    lines = []
+    tables = []
     for setting in paired:
         rows = {r["impl"]: r for r in record["rows"]
                 if (r["dataset"], r["setting"]) == ("mnist", setting)}
         seeds = record["provenance"]["seeds"]
-        table = [[seed, *(pct(rows[impl]["per_seed_best"][i]) for impl in rows)]
+        table = [[seed, *(pct(rows[impl]["per_seed"][i]) for impl in rows)]
                  for i, seed in enumerate(seeds)]
-        lines.append(markdown_table(["seed", *(IMPL_NAMES[impl] for impl in rows)], table))
-    return "\n\n".join(lines)
+        tables.append(markdown_table(["seed", *(IMPL_NAMES[impl] for impl in rows)], table))
+    return "\n\n".join(tables)
 
 
-def _paired_matches(record: dict) -> tuple[int, int]:
+def paired_matches(record: dict) -> tuple[int, int]:
+    """(seeds whose paired PyTorch run ended within PAIR_TOLERANCE of scratch's, seeds)."""
     rows = {(r["setting"], r["impl"]): r for r in record["rows"] if r["dataset"] == "mnist"}
     matches = total = 0
     for setting in record["config"]["paired"]:
-        for a, b in zip(rows[setting, "scratch"]["per_seed_best"],
-                        rows[setting, "torch-paired"]["per_seed_best"]):
+        for a, b in zip(rows[setting, "scratch"]["per_seed"],
+                        rows[setting, "torch-paired"]["per_seed"]):
             matches += abs(a - b) <= PAIR_TOLERANCE
             total += 1
     return matches, total
 
 
-def book_summary(record: dict) -> str:
-    seeds = record["config"]["seeds"]
-    rows = [[r["dataset"], r["setting"], IMPL_NAMES[r["impl"]], r["split"], pct(r["book"]),
-             pct(r["best_of_3"]),
-             "—" if r["gap_to_book_pp"] is None else f"{r['gap_to_book_pp']:+.2f}",
-             f"{pct(r['mean_best'])} ({pct(r['min_best'])}–{pct(r['max_best'])})",
-             f"{r['stalled']} of {r['seeds']}", f"{r['seconds_per_epoch']:.2f}"]
-            for r in record["rows"]]
-    return markdown_table(["dataset", "run", "implementation", "split", "book",
-                           "best of first 3 seeds (book's statistic)", "gap to book (pp)",
-                           f"mean best of {seeds} (min–max)", "stalled runs", "s/epoch"],
-                          rows, "lllllrrrrr")
+def _spread_pp(record: dict, setting: str) -> float | None:
+    """How far apart (in points) all runs of a setting ended, every implementation."""
+    values = [v for r in record["rows"] if (r["dataset"], r["setting"]) == ("mnist", setting)
+              and r["impl"] != "torch-paired" for v in r["per_seed"]]
+    return 100 * (max(values) - min(values)) if len(values) > 1 else None
+
+
+def paired_conclusion(record: dict) -> str:
+    """What the paired control shows, in words chosen by the data."""
+    matches, total = paired_matches(record)
+    if total == 0:
+        return "The paired control runs in the full profile only, so this run cannot say."
+    if matches == total:
+        return (f"Every paired run ended within {100 * PAIR_TOLERANCE:.1f} points of the NumPy "
+                "run: given the same start, the implementations reach the same outcome, and "
+                "the spread between them comes from their different initial weights.")
+    return (f"{total - matches} of {total} paired runs ended more than "
+            f"{100 * PAIR_TOLERANCE:.1f} points from the NumPy run even though they started "
+            "from the same weights and saw the same batches: differences of round-off size "
+            "(the equivalence check above) grow, thousands of steps later, into different "
+            "outcomes in this setting.")
+
+
+def spread_conclusion(record: dict) -> str:
+    """Whether chapter 3's settings removed chapter 1's fragility, in this run's numbers."""
+    fragile, fixed = _spread_pp(record, "ch1-100"), _spread_pp(record, "ch3-100")
+    if fragile is None or fixed is None:
+        return "With one run per setting, this run cannot compare the spreads."
+    verb = "narrower than" if fixed < fragile else "no narrower than"
+    return (f"Here the ch3-100 runs ended {fixed:.2f} points apart, {verb} the "
+            f"{fragile:.2f} points of ch1-100.")
+
+
+def profile_note(record: dict) -> str:
+    """A short run is compared with the book's 30 epochs: say that the profile explains it."""
+    epochs = record["config"]["epochs"]
+    if epochs >= BOOK_EPOCHS:
+        return ""
+    return (f"This run trained {plural(epochs, 'epoch')}, not the book's {BOOK_EPOCHS} "
+            f"(the {record['profile']} profile): its gaps to the book measure the profile, "
+            "not the implementations.")
+
+
+def built_from(record: dict) -> str:
+    """Which profile built the site (the book experiment's stands for all), and what follows."""
+    config = record["config"]
+    if record["profile"] == "full":
+        return ("This site was built from the **full** profile: every verdict below is "
+                "final for this machine.")
+    return (f"This site was built from the **{record['profile']}** profile "
+            f"({plural(config['seeds'], 'seed')}, {plural(config['epochs'], 'epoch')} per book "
+            "run, smaller sweeps): its verdicts are **provisional**, marked with a dashed "
+            "border; `python -m comparison report --profile full` gives the final ones.")
 
 
 def book_quotes(record: dict) -> dict[str, str]:
+    config = record["config"]
     mnist = [r for r in record["rows"] if r["dataset"] == "mnist"]
-    stalled = sum(r["stalled"] for r in record["rows"] if r["impl"] != "torch-paired")
-    runs = sum(r["seeds"] for r in record["rows"] if r["impl"] != "torch-paired")
+    own = [r for r in record["rows"] if r["impl"] != "torch-paired"]
+    keras_gaps = [abs(r["gap_to_book_pp"]) for r in mnist if r["impl"] == "keras"]
+    runs = sum(r["seeds"] for r in own)
     return {
-        "seeds": str(record["config"]["seeds"]), "epochs": str(record["config"]["epochs"]),
+        "seeds": plural(config["seeds"], "seed"), "epochs": plural(config["epochs"], "epoch"),
         "largest_gap_pp": f"{record['summary']['largest_gap_pp']:.2f}",
-        "datasets": ", ".join(record["config"]["datasets"]),
-        "stalled": f"{stalled} of {runs}",
-        "paired_matches": "{} of {}".format(*_paired_matches(record)),
+        "datasets": ", ".join(config["datasets"]),
+        "stalled": f"{sum(r['stalled'] for r in own)} of {plural(runs, 'run')}",
+        "paired_conclusion": paired_conclusion(record),
+        "spread_conclusion": spread_conclusion(record),
+        "profile_note": profile_note(record),
+        "built_from": built_from(record),
         "keras_note": keras_note(record),
-        "keras_largest_gap_pp": _keras_gap(mnist),
-    } | {f"{r['setting']}_{r['impl']}_best": pct(r["best_of_3"]) for r in mnist}
-
-
-def _keras_gap(mnist_rows: list[dict]) -> str:
-    gaps = [abs(r["gap_to_book_pp"]) for r in mnist_rows if r["impl"] == "keras"]
-    return f"{max(gaps):.2f}" if gaps else "not measured"
+        "keras_largest_gap_pp": f"{max(keras_gaps):.2f}" if keras_gaps else "not measured",
+    } | {f"{r['setting'].replace('-', '_')}_{r['impl']}_best": pct(r["best_of_3"])
+         for r in mnist}
 
 
 def figures(record: dict) -> Iterator[tuple[str, Figure]]:
@@ -91,33 +168,40 @@ def figures(record: dict) -> Iterator[tuple[str, Figure]]:
     config = record["config"]
     for dataset in config["datasets"]:
         for setting, spec in config["settings"].items():
-            split = spec["book_split"]
-            figure, ax = new_figure()
             runs = [r for r in record["runs"] if (r["dataset"], r["setting"]) == (dataset, setting)]
-            for impl in dict.fromkeys(r["impl"] for r in runs):
-                curves = np.array([r["history"][f"{split}_accuracy"] for r in runs
-                                   if r["impl"] == impl]) * 100
-                epochs = np.arange(1, curves.shape[1] + 1)
-                ax.plot(epochs, curves.mean(axis=0), color=COLOURS[impl], linewidth=2,
-                        label=f"{LABELS[impl]} ({_mean_of(len(curves))})")
-                ax.fill_between(epochs, curves.min(axis=0), curves.max(axis=0),
-                                color=COLOURS[impl], alpha=0.12, linewidth=0)
-                # each seed too: where runs stall, the mean describes no actual run
-                ax.plot(epochs, curves.T, color=COLOURS[impl], linewidth=0.5, alpha=0.5)
-            if dataset == "mnist":
-                ax.axhline(spec["book"] * 100, color="#999999", linestyle="--",
-                           label=f"book: {spec['book']:.2%}")
-            ax.set(xlabel="epoch", ylabel=f"{split} accuracy (%)")
-            integer_ticks(ax.xaxis)
-            legend_below(ax, columns=1)
-            yield f"book-{dataset}-{setting}", figure
+            if runs:
+                yield f"book-{dataset}-{setting}", _curves(runs, spec, dataset == "mnist")
+
+
+def _curves(runs: list[dict], spec: dict, with_book: bool) -> Figure:
+    split = spec["book_split"]
+    figure, ax = new_figure()
+    for impl in dict.fromkeys(r["impl"] for r in runs):
+        curves = np.array([r["history"][f"{split}_accuracy"] for r in runs
+                           if r["impl"] == impl]) * 100
+        epochs = np.arange(1, curves.shape[1] + 1)
+        ax.plot(epochs, curves.mean(axis=0), color=COLOURS[impl], linewidth=2,
+                label=f"{LABELS[impl]} ({_mean_of(len(curves))})")
+        ax.fill_between(epochs, curves.min(axis=0), curves.max(axis=0),
+                        color=COLOURS[impl], alpha=0.12, linewidth=0)
+        # each seed too: where runs stall, the mean describes no actual run
+        ax.plot(epochs, curves.T, color=COLOURS[impl], linewidth=0.5, alpha=0.5)
+    if with_book:
+        ax.axhline(spec["book"] * 100, color="#999999", linestyle="--",
+                   label=f"book: {_book_figure(spec)}")
+    ax.set(xlabel="epoch", ylabel=f"{split} accuracy (%)")
+    integer_ticks(ax.xaxis)
+    legend_below(ax, columns=1)
+    return figure
 
 
 def _mean_of(n: int) -> str:
     return "one seed" if n == 1 else f"mean of {n} seeds"
 
 
-STATISTIC = ("accuracy at the best epoch of each run; the book's statistic is the best of the "
-             "first three seeds; mean, min and max are over all seeds")
-TABLES = {"summary": book_summary, "settings": book_settings, "per_seed": book_per_seed}
+STATISTIC = ("each setting's own statistic (the best epoch for chapter 1, the final epoch for "
+             "chapter 3) on the book's data split; the book's figure is compared with the best "
+             "of the first three seeds; mean, min and max are over all seeds")
+TABLES = {"summary": book_summary, "settings": book_settings, "per_seed": book_per_seed,
+          "fashion": book_fashion}
 quotes = book_quotes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from comparison.report.markdown import SHORT_NAMES, keras_note, markdown_table
+from comparison.report.markdown import SHORT_NAMES, keras_note, markdown_table, plural
 
 
 def equivalence_settings(record: dict) -> str:
@@ -21,8 +21,17 @@ def equivalence_quotes(record: dict) -> dict[str, str]:
             "worst_float32": f"{worst['torch']['float32']:.1e}",
             "keras_worst_float64": f"{keras['float64']:.1e}" if keras else "not measured",
             "keras_worst_float32": f"{keras['float32']:.1e}" if keras else "not measured",
-            "keras_note": keras_note(record),
-            "examples": f"{config['examples']:,}", "epochs": str(config["epochs"])}
+            "keras_note": keras_note(record), "keras_sentence": keras_sentence(record),
+            "examples": f"{config['examples']:,}", "epochs": plural(config["epochs"], "epoch")}
+
+
+def keras_sentence(record: dict) -> str:
+    """Keras's agreement with the scratch code, or why there is none."""
+    keras = record["worst"].get("keras")
+    if keras is None:
+        return keras_note(record)
+    return (f"Keras, started and fed the same way, agrees to {keras['float64']:.1e} in float64 "
+            f"and {keras['float32']:.1e} in float32.")
 
 
 STATISTIC = "largest absolute difference over every weight and bias, one run each"

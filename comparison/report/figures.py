@@ -52,12 +52,15 @@ def render(plots: Plots, record: dict, folder: Path, prefix: str = "") -> list[s
                  "xtick.color": colours["text"], "ytick.color": colours["text"],
                  "axes.edgecolor": colours["grid"], "grid.color": colours["grid"],
                  "axes.grid": True, "grid.linewidth": 0.6, "legend.frameon": False,
-                 # 13 px text in a 6.4-inch figure stays >= 10 px when a phone scales the
-                 # figure to its 360-px column.
-                 "font.size": 13, "legend.fontsize": 12, "svg.fonttype": "none",
+                 # A phone shows a figure about 358 px wide: 16-point text in a figure about
+                 # 5 inches wide (with its labels) still reads at 10 px or more there
+                 # (tests/test_browser.py measures it).
+                 "font.size": 16, "legend.fontsize": 15, "svg.fonttype": "none",
                  "savefig.transparent": True}
         with mpl.rc_context(style):
             for figure_id, figure in plots(record):
+                for ax in figure.axes:
+                    plain_log_labels(ax)
                 buffer = io.BytesIO()
                 figure.savefig(buffer, format="svg", bbox_inches="tight")
                 write_atomically(folder / f"{prefix}{figure_id}-{theme}.svg", buffer.getvalue())
@@ -66,7 +69,7 @@ def render(plots: Plots, record: dict, folder: Path, prefix: str = "") -> list[s
     return ids
 
 
-def new_figure(width: float = 6.4, height: float = 4.0) -> tuple[Figure, Axes]:
+def new_figure(width: float = 4.8, height: float = 3.6) -> tuple[Figure, Axes]:
     """A bare Figure (no pyplot: no GUI backend, no global state) with one set of axes."""
     figure = Figure(figsize=(width, height))
     return figure, figure.subplots()
@@ -83,5 +86,14 @@ def no_minor_labels(ax: Axes) -> None:
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
-def legend_below(ax: Axes, columns: int = 2) -> None:
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=columns)
+def plain_log_labels(ax: Axes) -> None:
+    """Log axes as plain numbers (1000, not 10^3, whose exponent is drawn at 70% size and too
+    small to read on a phone), without minor labels."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() == "log":
+            axis.set_major_formatter("{x:g}")
+            axis.set_minor_formatter(NullFormatter())
+
+
+def legend_below(ax: Axes, columns: int = 1) -> None:
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=columns)

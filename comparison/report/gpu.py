@@ -1,24 +1,41 @@
-"""The GPU record (docs/records/speed-gpu.json): the GPU against the fastest CPU path."""
+"""The GPU record (docs/records/speed-gpu.json): the GPU against the fastest CPU path.
+
+A record made with the timing protocol has every sample, so each speed-up carries the interval
+of its paired ratio and is decided by ``timing.py``'s rule. The committed record predates it:
+it has medians with min and max only, so its speed-ups are medians, and the page says so.
+"""
 
 from __future__ import annotations
 
-from comparison.report.markdown import markdown_table
-from comparison.report.speed import ahead_from
+from comparison.experiments import timing
+from comparison.experiments.speed import train_flops_per_example
+from comparison.report.markdown import markdown_table, text
+from comparison.report.speed import OLD_PROTOCOL, OUTCOME_WORDS, new_protocol, noise_flags
+
+KEYS = {"batch": "batch_size", "width": "width"}
 
 
 def gpu_speedups(record: dict) -> list[dict]:
-    """At every point timed on the GPU, the fastest CPU path there and the GPU's speed-up."""
-    ok = [r for r in record["rows"] if r["status"] == "ok" and r["sweep"] in ("batch", "width")]
+    """At every point timed on the GPU: the fastest CPU path there (lowest median), the
+    GPU's speed-up over it (CPU time / GPU time) and, with samples, its interval and the
+    rule's outcome for the GPU (``None`` in an old record)."""
+    ok = [r for r in record["rows"] if r["status"] == "ok" and r["sweep"] in KEYS]
     found = []
     for gpu in (r for r in ok if "CUDA" in r["path"]):
         cpu = [r for r in ok if "CUDA" not in r["path"] and r["sweep"] == gpu["sweep"]
                and (r["batch_size"], r["width"]) == (gpu["batch_size"], gpu["width"])]
-        if cpu:
-            fastest = min(cpu, key=lambda r: r["seconds_per_epoch"])
-            found.append({"sweep": gpu["sweep"], "batch_size": gpu["batch_size"],
-                          "width": gpu["width"], "cpu_path": fastest["path"],
-                          "cpu_s": fastest["seconds_per_epoch"], "gpu": gpu,
-                          "speedup": fastest["seconds_per_epoch"] / gpu["seconds_per_epoch"]})
+        if not cpu:
+            continue
+        fastest = min(cpu, key=lambda r: r["seconds_per_epoch"])
+        speedup = {"speedup": fastest["seconds_per_epoch"] / gpu["seconds_per_epoch"],
+                   "low": None, "high": None, "outcome": None}
+        if "times_s" in gpu and "times_s" in fastest:
+            ratio = timing.paired_ratio(gpu["times_s"], fastest["times_s"])  # below 1: GPU ahead
+            speedup = {"speedup": 1 / ratio.median, "low": 1 / ratio.high,
+                       "high": 1 / ratio.low, "outcome": timing.decided(ratio)}
+        found.append({"sweep": gpu["sweep"], "batch_size": gpu["batch_size"],
+                      "width": gpu["width"], "cpu_path": fastest["path"],
+                      "cpu_s": fastest["seconds_per_epoch"], "gpu": gpu, **speedup})
     return found
 
 
@@ -28,41 +45,106 @@ def _point(found: dict) -> str:
     return f"width {found['width']}, mini-batch {found['batch_size']}"
 
 
+def _speedup_text(f: dict) -> str:
+    if f["outcome"] is None:
+        return f"{f['speedup']:.2f}x (median)"
+    return (f"{f['speedup']:.2f}x [{f['low']:.2f}–{f['high']:.2f}], GPU "
+            f"{OUTCOME_WORDS[f['outcome']]}")
+
+
 def gpu_table(record: dict) -> str:
     rows = []
     for f in gpu_speedups(record):
         g = f["gpu"]
-        per_epoch = g["seconds_per_epoch"] / g["median_s"]
-        rows.append([_point(f), f["cpu_path"], f"{f['cpu_s']:.3f}",
-                     f"{g['seconds_per_epoch']:.3f} ({g['min_s'] * per_epoch:.3f}–"
-                     f"{g['max_s'] * per_epoch:.3f})",
-                     f"**{f['speedup']:.2f}x**" if f["speedup"] > 1 else f"{f['speedup']:.2f}x"])
+        if "epoch_low_s" in g:
+            spread = f"[{g['epoch_low_s']:.3f}–{g['epoch_high_s']:.3f}]"
+        else:
+            scale = g["seconds_per_epoch"] / g["median_s"]
+            spread = f"(min–max {g['min_s'] * scale:.3f}–{g['max_s'] * scale:.3f})"
+        rows.append([_point(f), text(f["cpu_path"]), f"{f['cpu_s']:.3f}",
+                     f"{g['seconds_per_epoch']:.3f} {spread}", _speedup_text(f)])
     return markdown_table(["point", "fastest CPU path there", "its s per epoch",
-                           "GPU s per epoch: median (min–max)", "GPU speed-up"], rows, "llrrr")
+                           "GPU s per epoch", "GPU speed-up"], rows, "llrrl")
 
 
-def _gpu_ahead_from(found: list[dict], sweep: str, key: str) -> int | None:
-    points = sorted(f[key] for f in found if f["sweep"] == sweep)
-    return ahead_from(points, [f[key] for f in found if f["sweep"] == sweep and f["speedup"] > 1])
+def _outcomes(found: list[dict]) -> list[str]:
+    """The rule's outcome for the GPU at each point; an old record, by medians alone."""
+    return [f["outcome"] if f["outcome"] is not None
+            else timing.FASTER if f["speedup"] > 1 else timing.SLOWER for f in found]
+
+
+def _gpu_ahead_from(found: list[dict], sweep: str) -> int | None:
+    these = sorted((f for f in found if f["sweep"] == sweep), key=lambda f: f[KEYS[sweep]])
+    return timing.ahead_from([f[KEYS[sweep]] for f in these], _outcomes(these))
+
+
+def cpu_rows(record: dict) -> str:
+    """What the record's CPU rows show at the two widest layers for PyTorch: time per step
+    against the arithmetic, and the thread settings they ran with."""
+    rows = sorted((r for r in record["rows"] if (r["sweep"], r["path"], r["status"])
+                   == ("width", "torch float32", "ok")), key=lambda r: r["width"])
+    if len(rows) < 2:
+        return "not measured"
+    narrow, wide = rows[-2], rows[-1]
+
+    def step_ms(r: dict) -> float:
+        return r["median_s"] / (r["examples"] / r["batch_size"]) * 1e3
+
+    work = (train_flops_per_example([784, wide["width"], 10])
+            / train_flops_per_example([784, narrow["width"], 10]))
+    p = record["provenance"]
+    variables = ", ".join(f"{text(k)}={text(v)}" for k, v in p.get("thread_variables", {})
+                          .items()) or "no thread variable set"
+    return (f"{step_ms(wide):.1f} ms per step at width {wide['width']} against "
+            f"{step_ms(narrow):.1f} ms at width {narrow['width']}: "
+            f"{step_ms(wide) / step_ms(narrow):.0f}x the time for {work:.1f}x the arithmetic, "
+            f"with PyTorch's {text(p.get('torch_threads'))} intra-op threads on "
+            f"{text(p.get('logical_cpus'))} logical CPUs ({variables})")
 
 
 def gpu_quotes(record: dict) -> dict[str, str]:
     found = gpu_speedups(record)
     best, worst = max(found, key=lambda f: f["speedup"]), min(found, key=lambda f: f["speedup"])
     p = record["provenance"]
-    batch = _gpu_ahead_from(found, "batch", "batch_size")
-    width = _gpu_ahead_from(found, "width", "width")
+    batch, width = _gpu_ahead_from(found, "batch"), _gpu_ahead_from(found, "width")
     step = worst["gpu"]["median_s"] / worst["gpu"]["examples"] * worst["batch_size"]
+    faster = sum(o == timing.FASTER for o in _outcomes(found))
     return {
-        "gpu": record["config"]["gpu"], "torch": p["torch"], "date": p["date_utc"][:10],
-        "cpu": f"{p['cpu']} with {p['logical_cpus']} logical CPUs",
-        "faster_at": f"{sum(f['speedup'] > 1 for f in found)} of {len(found)}",
+        "gpu": text(record["config"]["gpu"]), "torch": text(p["torch"]),
+        "date": text(p["date_utc"][:10]),
+        "cpu": f"{text(p['cpu'])} with {text(p['logical_cpus'])} logical CPUs",
+        "faster_at": f"{faster} of {len(found)}",
         "ahead_from_batch": f"from mini-batch {batch}" if batch else "at no mini-batch measured",
         "ahead_from_width": f"from width {width}" if width else "at no width measured",
-        "best": f"{best['speedup']:.1f}x at {_point(best)}",
-        "worst": f"{1 / worst['speedup']:.1f}x slower at {_point(worst)}",
+        "best": f"{_speedup_text(best)} at {_point(best)}",
+        "worst": (f"{1 / worst['speedup']:.1f}x slower at {_point(worst)}"
+                  if worst["speedup"] < 1 else f"still {worst['speedup']:.2f}x faster at "
+                                               f"{_point(worst)}, its smallest lead"),
         "worst_step_ms": f"{step * 1e3:.2f}",
+        "protocol": ("timed with the protocol of this page: every speed-up with its interval"
+                     if new_protocol(record) else OLD_PROTOCOL + ": its speed-ups are medians"),
+        "cpu_rows_note": cpu_rows_note(record),
     }
+
+
+def cpu_rows_note(record: dict) -> str:
+    """What the page can say about the record's CPU rows: with the protocol's thread and load
+    record, the facts; without (an old record), that nothing explains them, and why."""
+    rows = f"On that machine's CPU, PyTorch took {cpu_rows(record)}."
+    if new_protocol(record):
+        flags = " ".join(noise_flags(record)) or "The run was quiet and its noise floor agreed."
+        return (f"{rows} Its pools were set to {record['machine']['threads']['set_to']} "
+                f"threads and recorded (see its box). {flags}")
+    return (f"{rows} Nothing in the arithmetic accounts for that, and the record cannot say "
+            "what did, so these rows are **unexplained**: it was made before this page's "
+            "protocol, so its thread pools were left at the libraries' defaults, unrecorded "
+            "except for PyTorch's count, with no load record and no intervals. The suspect is "
+            "oversubscription: NumPy's OpenBLAS pool and PyTorch's OpenMP pool, each sized to "
+            "every logical CPU, competing for the same cores, or other work on the host. "
+            "Confirming it needs a many-core machine, which this report's runs did not have; "
+            "until the record is re-made with the protocol (pools set and recorded, load and "
+            "noise floor measured), its CPU rows are no evidence about PyTorch's speed on wide "
+            "layers.")
 
 
 TABLES = {"speedups": gpu_table}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 EPOCH_EXAMPLES = 50_000
 
 
@@ -15,7 +17,8 @@ SHORT_NAMES = {"scratch": "scratch", "torch": "PyTorch", "keras": "Keras"}
 
 def keras_note(record: dict) -> str:
     """What the page says about the Keras rows of one result: there, or why not."""
-    if "keras" in record["config"].get("implementations", []):
+    config = record["config"]
+    if "keras" in [*config.get("implementations", []), *config.get("others", [])]:
         return "Keras (TensorFlow) was measured in this run."
     return ("Keras (TensorFlow) was **not measured** in this run: its optional extra "
             "(`requirements-keras.txt`) was not installed.")
@@ -39,3 +42,31 @@ def pct(x: float | None) -> str:
 def find_row(record: dict, **match) -> dict:
     """The first row of a result whose fields equal ``match``."""
     return next(r for r in record["rows"] if all(r.get(k) == v for k, v in match.items()))
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """"1 seed", "3 seeds": a count with its noun in the right number."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def share(k: int, n: int, noun: str) -> str:
+    """"2 of 5 seeds", "the 1 seed", "none of 0 ..." never: for n = 0 it says so plainly."""
+    if n == 0:
+        return f"no {noun}s"
+    if n == 1:
+        return f"{'the' if k == 1 else 'not the'} 1 {noun}"
+    return f"{k} of {n} {noun}s"
+
+
+# What Markdown (with this site's extensions) would read as syntax inside a line: links,
+# code, table cells, attribute lists, emphasis. In a string from a result, each is written
+# as a character reference, so it shows as typed and never acts.
+_MARKUP = str.maketrans({c: f"&#{ord(c)};" for c in "[]()`|\\*_~{}"})
+
+
+def text(value: object) -> str:
+    """A string from a result or a record, safe to put anywhere in a page: HTML-escaped
+    (no tag, no entity), Markdown syntax neutralised, on one line. A presenter passes every
+    string it did not write itself through this."""
+    one_line = " ".join(str(value).split())
+    return html.escape(one_line).translate(_MARKUP)

@@ -12,6 +12,8 @@ from types import ModuleType
 from comparison.report import (
     book,
     code,
+    convergence,
+    debugging,
     equivalence,
     flexibility,
     gpu,
@@ -22,8 +24,10 @@ from comparison.report import (
 
 # Keyed by result name: an experiment's own, or a record committed under docs/records/.
 PAGES: dict[str, ModuleType] = {
-    "book": book, "speed": speed, "speed-gpu": gpu, "code": code, "equivalence": equivalence,
+    "book": book, "speed": speed, "speed-gpu": gpu, "convergence": convergence,
+    "code": code, "equivalence": equivalence,
     "scalability": scalability, "flexibility": flexibility, "tooling": tooling,
+    "debugging": debugging,
 }
 
 

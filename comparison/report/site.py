@@ -21,22 +21,32 @@ import posixpath
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from comparison.experiments import EXPERIMENTS
 from comparison.experiments.code import source_of
 from comparison.experiments.runner import inputs_hash
+from comparison.report.banner import profile_banner
 from comparison.report.figures import render
+from comparison.report.lint import glued_values, missing
+from comparison.report.markdown import text
 from comparison.report.pages import presenter
 from comparison.report.provenance import provenance_box
-from comparison.report.verdicts import verdict_table
+from comparison.report.verdicts.claims import rules_table, verdict_table
 from comparison.results import store
 
 BLOCK = re.compile(r"^(?P<indent>[ \t]*)<!-- result:(?P<kind>table|figures?|provenance|source)"
                    r" (?P<args>[^\n]*?) -->[ \t]*$", re.MULTILINE)
 VALUE = re.compile(r"<!-- result:value (?P<name>[\w-]+)\.(?P<key>\w+) -->")
 ANY = re.compile(r"<!-- result:[^\n]*?-->")
+FIGURE_ID = re.compile(r"[\w.-]+")  # a figure's id is part of its file name: no path
+# What a presenter raises on a result it does not expect (a field missing, or of another type,
+# in a file that passed the store's checks): turned into a SiteError naming the result.
+PRESENTER_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError,
+                    ZeroDivisionError)
 
 
 class SiteError(Exception):
@@ -44,8 +54,12 @@ class SiteError(Exception):
 
 
 def is_current(record: dict) -> bool:
-    """Whether this code, with the record's config, would compute the record again."""
-    return inputs_hash(EXPERIMENTS[record["name"]], record["config"]) == record["inputs_hash"]
+    """Whether this code, with the record's config, would compute the record again (not if
+    the config is not one this code describes, e.g. without its datasets)."""
+    try:
+        return inputs_hash(EXPERIMENTS[record["name"]], record["config"]) == record["inputs_hash"]
+    except (KeyError, TypeError):
+        return False
 
 
 @dataclass
@@ -57,36 +71,30 @@ class Site:
     recorded: set[str]
     figure_folders: list[Path]
     scratch: Path  # record figures are drawn here, outside the watched results folder
+    # The figure files of these results: older files in the folders (from a run whose data
+    # is no longer there) are never shown.
+    figure_files: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, results: Path, records_folder: Path) -> Site:
         """Load and check every result; draw the committed records' figures."""
-        records, problems = {}, []
-        for name in EXPERIMENTS:
-            try:
-                record = store.load(name, results)
-                if not is_current(record):
-                    raise store.StaleResult(
-                        f"{results / name}.json is stale: the code changed since it ran; "
-                        f"re-run `python -m comparison run --only {name}`")
-                records[name] = record
-            except store.StaleResult as error:
-                problems.append(str(error))
-        if problems:
-            raise SiteError("results are missing or stale:\n  " + "\n  ".join(problems))
+        records = current_results(results)
         scratch = Path(tempfile.mkdtemp(prefix="nn-compare-records-"))
-        recorded = {}
-        for path in sorted(records_folder.glob("*.json")):
-            try:
-                record = store.load(path.stem, records_folder)
-            except store.StaleResult as error:
-                raise SiteError(str(error)) from None
-            recorded[path.stem] = record | {"current": is_current(record)}
-            plots = getattr(presenter(record["name"]), "figures", None)
-            if plots:
-                render(plots, record, scratch, prefix=f"{path.stem}-")
+        try:
+            recorded = {path.stem: committed_record(path, scratch)
+                        for path in sorted(records_folder.glob("*.json"))}
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        files = {name for record in records.values() for name in record["figure_files"]}
+        files |= {path.name for path in scratch.glob("*.svg")}
         return cls(results, records | recorded, set(recorded),
-                   [results / "figures", scratch], scratch)
+                   [results / "figures", scratch], scratch, files)
+
+    def figure_paths(self) -> list[Path]:
+        """The files of every figure these results have, for publishing."""
+        return sorted(path for folder in self.figure_folders for path in folder.glob("*.svg")
+                      if path.name in self.figure_files)
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -99,7 +107,14 @@ class Site:
         leftover = ANY.search(markdown)
         if leftover:
             raise SiteError(f"{where}: unknown placeholder {leftover.group(0)}")
-        return markdown
+        broken = glued_values(markdown)
+        if broken:
+            raise SiteError(f"{where}: a value reads as missing in the prose: {broken[0]!r}")
+        return _after_title(markdown, profile_banner(self.own_records()))
+
+    def own_records(self) -> dict[str, dict]:
+        """This build's results, not the records committed from other machines."""
+        return {name: r for name, r in self.records.items() if name not in self.recorded}
 
     def block(self, kind: str, args: str, where: str) -> str:
         if kind == "table":
@@ -115,27 +130,41 @@ class Site:
 
     def table(self, args: str, where: str) -> str:
         if args == "verdicts":
-            return verdict_table(self.records)
+            with _presenting(where, "verdicts"):
+                return verdict_table(self.records)
+        if args == "verdicts.rules":
+            return rules_table()
         name, _, table = args.partition(".")
         tables = getattr(self._presenter(name, where), "TABLES", {})
         if table not in tables:
             raise SiteError(f"{where}: unknown table {args!r}; {name} has "
                             f"{', '.join(tables) or 'none'}")
-        return tables[table](self._record(name, where))
+        record = self._record(name, where)
+        with _presenting(where, name):
+            return tables[table](record)
 
     def value(self, name: str, key: str, where: str) -> str:
-        quotes = self._presenter(name, where).quotes(self._record(name, where))
+        module, record = self._presenter(name, where), self._record(name, where)
+        with _presenting(where, name):
+            quotes = module.quotes(record)
         if key not in quotes:
             raise SiteError(f"{where}: {name} has no value {key!r}; known: {', '.join(quotes)}")
+        if missing(quotes[key]):
+            raise SiteError(f"{where}: {name}.{key} reads {quotes[key]!r}: a number that was "
+                            f"never computed; re-run `python -m comparison run --only {name}`")
         return quotes[key]
 
     def figure(self, figure_id: str, caption: str, where: str) -> str:
         if not caption:
             raise SiteError(f"{where}: figure {figure_id} needs a caption (it is also the alt "
                             "text)")
+        if not FIGURE_ID.fullmatch(figure_id):
+            raise SiteError(f"{where}: {figure_id!r} is not a figure id (letters, digits, '-', "
+                            "'_' and '.')")
         for theme in ("light", "dark"):
-            if not any((folder / f"{figure_id}-{theme}.svg").is_file()
-                       for folder in self.figure_folders):
+            if f"{figure_id}-{theme}.svg" not in self.figure_files or not any(
+                    (folder / f"{figure_id}-{theme}.svg").is_file()
+                    for folder in self.figure_folders):
                 raise SiteError(f"{where}: figure {figure_id} ({theme}) was not rendered; run "
                                 "`python -m comparison figures`")
         base = _relative(f"results/figures/{figure_id}", where)
@@ -146,18 +175,19 @@ class Site:
 
     def figures(self, prefix: str, caption: str, where: str) -> str:
         """Every figure whose id starts with ``prefix``: for optional sets (a dataset)."""
-        ids = sorted(p.name.removesuffix("-light.svg") for folder in self.figure_folders
-                     for p in folder.glob(f"{prefix}*-light.svg"))
+        ids = sorted(p.name.removesuffix("-light.svg") for p in self.figure_paths()
+                     if p.name.startswith(prefix) and p.name.endswith("-light.svg"))
         if not ids:
             return "*These results have no such figures: the data was not present.*"
-        return "\n\n".join(self.figure(i, f"{caption} ({i.removeprefix(prefix)})", where)
+        return "\n\n".join(self.figure(i, f"{caption} ({text(i.removeprefix(prefix))})", where)
                            for i in ids)
 
     def provenance(self, name: str, where: str) -> str:
         record = self._record(name, where)
         recorded = name in self.recorded
         base = _relative(f"{'records' if recorded else 'results'}/{name}", where)
-        return provenance_box(name, record, base, recorded)
+        with _presenting(where, name):
+            return provenance_box(name, record, base, recorded)
 
     def _record(self, name: str, where: str) -> dict:
         if name not in self.records:
@@ -172,6 +202,70 @@ class Site:
             raise SiteError(f"{where}: {error.args[0]}") from None
 
 
+def current_results(results: Path) -> dict[str, dict]:
+    """Every experiment's result, valid and current, or a ``SiteError`` listing each one
+    that is missing, invalid or stale."""
+    records, problems = {}, []
+    for name in EXPERIMENTS:
+        rerun = f"re-run `python -m comparison run --only {name}`"
+        try:
+            record = store.load(name, results)
+            if record["name"] != name:
+                raise store.StaleResult(f"{results / name}.json holds the result of another "
+                                        f"experiment ({record['name']}): {rerun}")
+            if not is_current(record):
+                raise store.StaleResult(f"{results / name}.json is stale: the code changed "
+                                        f"since it ran; {rerun}")
+            records[name] = record
+        except store.StaleResult as error:
+            problems.append(str(error))
+    if problems:
+        raise SiteError("results are missing, invalid or stale:\n  " + "\n  ".join(problems))
+    return records
+
+
+def committed_record(path: Path, scratch: Path) -> dict:
+    """A run recorded on another machine and committed (``docs/records/``), checked like a
+    result (one made with older code is kept, marked not current), its figures drawn into
+    ``scratch``. A record that fails a check fails the build: it is never shown unchecked."""
+    try:
+        record = store.load(path.stem, path.parent)
+    except store.StaleResult as error:
+        raise SiteError(f"committed record: {error}") from None
+    if record["name"] not in EXPERIMENTS:
+        raise SiteError(f"{path} is the record of an unknown experiment "
+                        f"({record['name']}); known: {', '.join(EXPERIMENTS)}")
+    plots = getattr(presenter(record["name"]), "figures", None)
+    if plots:
+        with _presenting(str(path), record["name"]):
+            render(_checked_ids(plots, path), record, scratch, prefix=f"{path.stem}-")
+    return record | {"current": is_current(record)}
+
+
+def _checked_ids(plots, path: Path):
+    """``plots``, refusing a figure id that is not a plain name before its file is written
+    (an id may be made from a record's contents)."""
+    def checked(record: dict) -> Iterator:
+        for figure_id, figure in plots(record):
+            if not FIGURE_ID.fullmatch(figure_id):
+                raise SiteError(f"{path}: its figure id {ascii(figure_id)[:60]} is not a "
+                                "plain name; the record is damaged: re-record it")
+            yield figure_id, figure
+    return checked
+
+
+@contextmanager
+def _presenting(where: str, name: str) -> Iterator[None]:
+    """Turn a presenter's failure on a result it does not expect into a ``SiteError`` that
+    names the result and what to do."""
+    try:
+        yield
+    except PRESENTER_ERRORS as error:
+        raise SiteError(f"{where}: result {name} cannot be shown ({type(error).__name__}: "
+                        f"{ascii(str(error))[:80]}); its file holds something this code does "
+                        f"not read: re-run it") from None
+
+
 def _source(args: str, where: str) -> str:
     file, _, name = args.partition("::")
     try:
@@ -179,6 +273,16 @@ def _source(args: str, where: str) -> str:
     except (KeyError, OSError) as error:
         raise SiteError(f"{where}: cannot show source {args}: {error}") from None
     return f'```python title="comparison/{file}"\n{code}\n```'
+
+
+def _after_title(markdown: str, banner: str) -> str:
+    """``banner`` after the page's first heading (before everything if it has none)."""
+    if not banner:
+        return markdown
+    title, newline, rest = markdown.partition("\n")
+    if title.startswith("# "):
+        return f"{title}\n\n{banner}{rest}"
+    return banner + markdown
 
 
 def _relative(target: str, page_uri: str) -> str:

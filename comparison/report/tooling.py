@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from comparison.report.markdown import IMPL_NAMES, _impls, find_row, keras_note, markdown_table, pct
+from comparison.report.markdown import (
+    IMPL_NAMES,
+    _impls,
+    find_row,
+    keras_note,
+    markdown_table,
+    pct,
+    plural,
+)
 
 
 def tooling_code(record: dict) -> str:
@@ -41,14 +49,23 @@ def tooling_quotes(record: dict) -> dict[str, str]:
             "histograms": str(board["histograms"]), "graph_nodes": str(board["graph_nodes"]),
             "scalar_difference": f"{board['scalar_max_difference']:.1e}",
             "event_kib": f"{board['event_file_bytes'] / 1024:,.0f}",
-            "keras_histograms": str(keras["histograms"]) if keras else "not measured",
-            "keras_scalar_difference": (f"{keras['scalar_max_difference']:.1e}" if keras
-                                        else "not measured"),
+            "keras_sentence": keras_sentence(keras, record),
             "keras_note": keras_note(record),
-            "epochs": str(record["config"]["epochs"]),
+            "epochs": plural(record["config"]["epochs"], "epoch"),
             "examples": f"{record['exports']['torch']['examples']:,}"}
 
 
-STATISTIC = "lines counted from the source; one run, {epochs} epoch(s)"
+def keras_sentence(board: dict | None, record: dict) -> str:
+    """What Keras's TensorBoard callback wrote, read back, or why there is nothing."""
+    if board is None:
+        return keras_note(record)
+    graph = (f"and a graph of {board['graph_nodes']} nodes" if board["graph_nodes"]
+             else "and, on this backend, no graph")
+    return (f"Keras's callback, one argument to `fit`, logged {board['histograms']} weight "
+            f"histograms and the loss curves of training and validation (equal to the history "
+            f"`fit` returned within {board['scalar_max_difference']:.1e}), {graph}.")
+
+
+STATISTIC = "lines counted from the source; one training run of each implementation"
 TABLES = {"code": tooling_code, "boards": tooling_boards, "exports": tooling_exports}
 quotes = tooling_quotes

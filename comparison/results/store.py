@@ -4,6 +4,11 @@ A result is *current* when its schema version is this code's and its ``inputs_ha
 the hash of what would run now: the source files it depends on (every implementation, the data
 and training layers, and the files its experiment declares in ``SOURCES``), its config, and
 the checksums of the datasets it reads. Anything else is stale: re-run, never shown as current.
+
+A result is *valid* when it has the fields every page reads, with their types, only finite
+numbers, and an ``outputs_hash`` that matches its contents: a number edited by hand, or a
+NaN, is refused rather than published. The JSON, the CSV and the figures are one unit, and the
+JSON is written last: a run interrupted before it leaves no JSON beside other figures.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from collections.abc import Sequence
 
 from comparison import data
 from comparison.atomic import write_atomically
@@ -25,10 +33,22 @@ RESULTS_ENV_VAR = "NN_COMPARE_RESULTS"
 PACKAGE = Path(__file__).resolve().parents[1]
 # The code every experiment's numbers depend on, besides the files it declares itself.
 CORE_SOURCES = ("data", "scratch", "torch", "keras", "training")
+# What every page reads of a result, with its JSON type.
+FIELDS = {"schema_version": int, "name": str, "inputs_hash": str, "outputs_hash": str,
+          "config": dict, "provenance": dict, "rows": list}
+NAME = re.compile(r"[\w-]+")  # a result's name, also in file names and messages
+FIGURE_FILE = re.compile(r"[\w-]+(\.[\w-]+)*\.svg")  # a file in results/figures/, no path
+MAX_DEPTH = 64  # nesting deeper than any result's: a sign of a damaged or hostile file
+JSON_TYPES = {dict: "an object", list: "a list", str: "a string", int: "a whole number",
+              float: "a number", bool: "true or false", type(None): "null"}
 
 
 class StaleResult(Exception):
-    """A result file is missing, of another schema, or computed from other inputs."""
+    """A result file is missing, invalid, of another schema, or computed from other inputs."""
+
+
+class InvalidResult(ValueError):
+    """An experiment produced a result that cannot be stored (a NaN, a missing field)."""
 
 
 def results_dir(path: str | Path | None = None) -> Path:
@@ -60,31 +80,177 @@ def inputs_hash(sources: Sequence[str], config: dict, datasets: Sequence[str]) -
     return digest.hexdigest()
 
 
-def save(name: str, result: dict, directory: Path) -> Path:
-    """Write ``<name>.json`` and, from its ``rows``, ``<name>.csv``; both atomically."""
-    record = {"schema_version": SCHEMA_VERSION, "name": name} | result
-    path = directory / f"{name}.json"
-    write_atomically(directory / f"{name}.csv", to_csv(result.get("rows", [])))
-    write_atomically(path, json.dumps(record, indent=1, allow_nan=False))
+def outputs_hash(record: dict) -> str:
+    """SHA-256 over the canonical JSON of everything in ``record`` but this hash itself (the
+    inputs hash included, so that no field can be edited without the file being refused)."""
+    content = {key: value for key, value in record.items() if key != "outputs_hash"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def save(name: str, result: dict, directory: Path,
+         draw: Callable[[Path], object] | None = None) -> Path:
+    """Write ``<name>.json``, ``<name>.csv`` (from ``rows``) and the figures ``draw`` renders
+    into the folder it is given, as one unit.
+
+    Everything is prepared in a staging folder first. Then the old JSON is removed, the
+    figures and the CSV are moved into place, and the JSON is written last: it is the commit
+    point, so an interruption anywhere leaves either the old unit (before the removal) or no
+    JSON at all (after it), which the next run re-runs.
+    """
+    record = _as_json({"schema_version": SCHEMA_VERSION, "name": name} | result, name)
+    problem = problems(record | {"outputs_hash": ""})
+    if problem:
+        raise InvalidResult(f"experiment {name} produced an invalid result: {problem}; "
+                            "nothing was written")
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=directory, prefix=f".{name}-", suffix=".part"))
+    try:
+        figures = staging / "figures"
+        figures.mkdir()
+        if draw is not None:
+            draw(figures)
+        record["figure_files"] = sorted(path.name for path in figures.iterdir())
+        record["outputs_hash"] = outputs_hash(record)
+        (staging / f"{name}.csv").write_text(to_csv(record["rows"]))
+        path = directory / f"{name}.json"
+        old_figures = _figure_files(path)
+        path.unlink(missing_ok=True)  # from here until the JSON is written, no unit is current
+        _replace_figures(figures, directory / "figures", old_figures)
+        os.replace(staging / f"{name}.csv", directory / f"{name}.csv")
+        write_atomically(path, json.dumps(record, indent=1, allow_nan=False))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return path
 
 
+def _as_json(record: dict, name: str) -> dict:
+    """``record`` as it will read back from JSON (tuples as lists, keys as strings), so that
+    its outputs hash is the one ``load`` computes."""
+    try:
+        return json.loads(json.dumps(record))
+    except (TypeError, ValueError) as error:
+        raise InvalidResult(f"experiment {name} produced a result JSON cannot hold: {error}; "
+                            "nothing was written") from None
+
+
+def _figure_files(path: Path) -> list[str]:
+    """The figures the result in ``path`` listed, if it can be read (only plain names)."""
+    try:
+        files = json.loads(path.read_text()).get("figure_files", [])
+        return [f for f in files if isinstance(f, str) and FIGURE_FILE.fullmatch(f)]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return []
+
+
+def _replace_figures(staged: Path, folder: Path, old: list[str]) -> None:
+    """Remove the previous run's figures, then move the new ones in (each rename atomic)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in old:
+        (folder / name).unlink(missing_ok=True)
+    for path in sorted(staged.iterdir()):
+        os.replace(path, folder / path.name)
+
+
 def load(name: str, directory: Path, expected_hash: str | None = None) -> dict:
-    """A current result, or ``StaleResult`` saying why it cannot be used."""
+    """A valid, current result, or ``StaleResult`` naming the file and saying what to do."""
     path = directory / f"{name}.json"
+    record = _read(path, name)
+    rerun = _rerun(record, name)
+    if record.get("schema_version") != SCHEMA_VERSION:
+        raise StaleResult(f"{path} has schema version {_shown(record.get('schema_version'))}, "
+                          f"this code reads {SCHEMA_VERSION}: {rerun}")
+    problem = problems(record)
+    if problem:
+        raise StaleResult(f"{path} is not a valid result ({problem}): {rerun}")
+    if record["outputs_hash"] != outputs_hash(record):
+        raise StaleResult(f"{path} was edited by hand (its contents no longer match its "
+                          f"outputs hash); its numbers cannot be trusted: {rerun}")
+    if expected_hash is not None and record["inputs_hash"] != expected_hash:
+        raise StaleResult(f"{path} was computed from other code, config or data: {rerun}")
+    return record
+
+
+def _read(path: Path, name: str) -> dict:
+    """The JSON object in ``path``, or ``StaleResult`` saying why there is none."""
+    rerun = f"re-run it (`python -m comparison run --only {name}`)"
     if not path.is_file():
         raise StaleResult(f"{path} is missing: run `python -m comparison run --only {name}`")
     try:
-        record = json.loads(path.read_text())
-    except json.JSONDecodeError as error:
-        raise StaleResult(f"{path} is not valid JSON ({error}); re-run it") from None
-    if record.get("schema_version") != SCHEMA_VERSION:
-        raise StaleResult(f"{path} has schema version {record.get('schema_version')}, "
-                          f"this code reads {SCHEMA_VERSION}: re-run it")
-    if expected_hash is not None and record.get("inputs_hash") != expected_hash:
-        raise StaleResult(f"{path} was computed from other code, config or data: "
-                          f"re-run `python -m comparison run --only {name}`")
+        text = path.read_bytes().decode("utf-8")
+        record = json.loads(text)
+    except OSError as error:
+        raise StaleResult(f"{path} cannot be read ({error.strerror}); fix its permissions or "
+                          f"{rerun}") from None
+    except UnicodeDecodeError:
+        raise StaleResult(f"{path} is not UTF-8 text, so not a result: {rerun}") from None
+    except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
+        raise StaleResult(f"{path} is not valid JSON ({str(error)[:80]}): {rerun}") from None
+    if not isinstance(record, dict):
+        raise StaleResult(f"{path} holds {_type(record)}, not a result object: {rerun}")
     return record
+
+
+def _rerun(record: dict, name: str) -> str:
+    """The command that re-creates a result (a committed record names its experiment)."""
+    experiment = record.get("name")
+    if not (isinstance(experiment, str) and NAME.fullmatch(experiment)):
+        experiment = name
+    return f"re-run it (`python -m comparison run --only {experiment}`)"
+
+
+def problems(record: object) -> str | None:
+    """What makes ``record`` unfit to publish, in words, or None: a missing field or one of
+    the wrong type, rows that are not objects, a number that is not finite."""
+    if not isinstance(record, dict):
+        return f"it holds {_type(record)} instead of an object"
+    for field, kind in FIELDS.items():
+        value = record.get(field)
+        if field not in record:
+            return f"{field!r} is missing"
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"{field!r} is {_type(value)}, not {JSON_TYPES[kind]}"
+    if not NAME.fullmatch(record["name"]):
+        return "'name' is not a plain name (letters, digits, '-' and '_')"
+    if not all(isinstance(row, dict) for row in record["rows"]):
+        return "'rows' holds something other than objects"
+    files = record.get("figure_files", [])
+    if not (isinstance(files, list) and all(isinstance(f, str) and FIGURE_FILE.fullmatch(f)
+                                            for f in files)):
+        return "'figure_files' is not a list of figure file names"
+    return _non_finite(record)
+
+
+def _non_finite(record: dict) -> str | None:
+    """Where ``record`` holds NaN or an infinity, or nests too deeply (walked without
+    recursion, so that a hostile file cannot exhaust the stack)."""
+    stack: list[tuple[str, object, int]] = [("", record, 0)]
+    while stack:
+        where, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"{where} is nested more than {MAX_DEPTH} levels deep"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{where} is {value}, not a finite number"
+        if isinstance(value, dict):
+            stack += [(f"{where}.{_key(key)}" if where else _key(key), item, depth + 1)
+                      for key, item in value.items()]
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", item, depth + 1) for i, item in enumerate(value)]
+    return None
+
+
+def _key(key: str) -> str:
+    """A key from a file as it may appear in a message: no control or markup characters."""
+    return re.sub(r"[^\w-]", "?", key)[:40]
+
+
+def _type(value: object) -> str:
+    return JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _shown(value: object) -> str:
+    """A value from a file, short and printable, for an error message."""
+    return ascii(value)[:40]
 
 
 def to_csv(rows: list[dict]) -> str:

@@ -59,7 +59,7 @@ class ScratchRunner:
     def set_parameters(self, parameters: Parameters) -> None:
         self.model.set_parameters(parameters)
 
-    def compile(self) -> None:
+    def compile(self, **options) -> None:
         raise NotImplementedError("the NumPy network has no compiler: NumPy runs each "
                                   "operation as it comes")
 

@@ -1,7 +1,9 @@
 """The PyTorch network behind the ``Runner`` protocol (``training/protocol.py``).
 
-Every split becomes a tensor on the device once, up front; each mini-batch's indices are
-turned into a tensor as the batch is used.
+Every split becomes a tensor on the device once, up front, and so does each epoch's batch
+order: the mini-batches are slices of it on the device. Copying each batch's indices from host
+memory instead would make the host wait for the GPU at every step (a pageable copy
+synchronises), so launching a step's kernels could never overlap running the last one's.
 """
 
 from __future__ import annotations
@@ -50,9 +52,10 @@ class TorchRunner:
     def train_epoch(self, batches: Sequence[np.ndarray],
                     on_batch: Callable[[], None] | None = None) -> None:
         train = self._splits["training"]
-        indices = (torch.from_numpy(index).to(train.x.device)
-                   for index in reporting(batches, on_batch))
-        network.train_epoch(self.model, self.optimizer, self.cost, train.x, train.target, indices)
+        order = torch.from_numpy(np.concatenate(batches)).to(train.x.device)  # one copy
+        on_device = order.split([len(index) for index in batches])
+        network.train_epoch(self.model, self.optimizer, self.cost, train.x, train.target,
+                            reporting(on_device, on_batch))
 
     def evaluate(self, split: str) -> tuple[float, float]:
         s = self._splits[split]
@@ -73,7 +76,7 @@ class TorchRunner:
     def set_parameters(self, parameters: Parameters) -> None:
         network.set_parameters(self.model, parameters)
 
-    def compile(self) -> None:
+    def compile(self, **options) -> None:
         """``torch.compile`` the model; the optimizer keeps the same parameters."""
         torch._dynamo.reset()  # so that every compile time is a cold compile
         self.model = torch.compile(self.model)

@@ -54,9 +54,10 @@ class Runner(Protocol):
 
     def set_parameters(self, parameters: Parameters) -> None: ...
 
-    def compile(self) -> None:
-        """Switch on the library's compiler for training (``torch.compile``); raises
-        ``NotImplementedError`` where the implementation has none."""
+    def compile(self, **options) -> None:
+        """Switch on the library's built-in speed options for training (``torch.compile``;
+        Keras's ``jit_compile``, ``steps_per_execution``); raises ``NotImplementedError``
+        where the implementation has none."""
 
     def export(self, path: Path) -> Callable[[np.ndarray], np.ndarray]:
         """Save the model in the library's deployment format at ``path`` and load it back;

@@ -1,0 +1,178 @@
+"""One timing protocol for every timed path, and the rule that turns times into findings.
+
+The protocol (the methodology page states it with these constants):
+
+* every job (a path at a point) is set up and warmed up first, untimed;
+* then ``rounds`` rounds: each round runs every job once, in a fresh seeded shuffle, so that
+  background load and clock drift fall on all jobs alike, and a noise-floor *twin* (the same
+  job built twice) runs half a round away from its original;
+* every sample is kept (``times_s``). A job's figure is the median of its samples with a
+  distribution-free interval for the median (order statistics); a comparison of two jobs is the
+  median of their *paired* ratios (samples of one round: same minute, same machine state) with
+  the same kind of interval.
+
+The clock is ``torch.utils.benchmark``'s (``perf_counter``, after synchronising any
+accelerator). Its ``Timer`` warms up and calibrates micro-benchmarks (``blocked_autorange``);
+the rounds are run here because ``Timer`` cannot interleave jobs, and because ``timeit`` adds
+two untimed warm-up calls before every sample, which would triple the cost of timing a training
+repeat that lasts a second.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from statistics import median
+
+import numpy as np
+
+CONFIDENCE = 0.95  # of every interval, and of every "faster" or "slower"
+BLOCK_SECONDS = 0.01  # a micro-benchmark sample runs its statement for at least this long
+CALIBRATION_SECONDS = 0.05  # blocked_autorange's warm-up and block-size search
+FASTER, SLOWER, TIED = "faster", "slower", "tied"
+
+
+def coverage(n: int, j: int) -> float:
+    """The probability that [x_(j), x_(n+1-j)] (the j-th smallest and largest of n samples)
+    holds the true median, for any continuous distribution: 1 - 2 P(Binomial(n, 1/2) < j)."""
+    return 1 - 2 * sum(math.comb(n, i) for i in range(j)) / 2**n
+
+
+def _rank(n: int) -> int:
+    """The innermost order statistic whose interval still reaches CONFIDENCE (1 if none)."""
+    return max((j for j in range(1, (n + 1) // 2 + 1) if coverage(n, j) >= CONFIDENCE),
+               default=1)
+
+
+# The fewest samples whose full range reaches CONFIDENCE: fewer can decide nothing.
+MIN_SAMPLES = next(n for n in range(1, 64) if coverage(n, 1) >= CONFIDENCE)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A median and its interval; ``coverage`` is the interval's true confidence (below
+    CONFIDENCE when there were fewer than MIN_SAMPLES samples)."""
+
+    median: float
+    low: float
+    high: float
+    coverage: float
+
+
+def median_interval(values: Sequence[float]) -> Interval:
+    """The median of ``values`` with its order-statistic interval."""
+    ordered = sorted(values)
+    n = len(ordered)
+    j = _rank(n)
+    return Interval(median(ordered), ordered[j - 1], ordered[n - j], coverage(n, j))
+
+
+def paired_ratio(a: Sequence[float], b: Sequence[float]) -> Interval:
+    """time A / time B from samples taken in the same rounds (a[k] beside b[k])."""
+    if len(a) != len(b):
+        raise ValueError(f"paired samples must come from the same rounds ({len(a)} vs {len(b)})")
+    return median_interval([x / y for x, y in zip(a, b)])
+
+
+def outcome(low: float, high: float) -> str:
+    """The one rule for a ratio A/B with its interval: A is faster only when the whole
+    interval lies below 1, slower only when it lies above; otherwise tied within noise."""
+    return FASTER if high < 1 else SLOWER if low > 1 else TIED
+
+
+def decided(ratio: Interval) -> str:
+    """``outcome`` of a ratio, but tied when too few samples stood behind its interval."""
+    return outcome(ratio.low, ratio.high) if ratio.coverage >= CONFIDENCE else TIED
+
+
+def ahead_from(points: Sequence, outcomes: Sequence[str]):
+    """The first point from which A is faster at that point and every larger one; None when
+    A is not faster at the largest point. A tie anywhere after a point rules that point out."""
+    found = None
+    for point, result in reversed(list(zip(points, outcomes))):
+        if result != FASTER:
+            break
+        found = point
+    return found
+
+
+def shuffled_rounds(n_jobs: int, rounds: int, seed: int,
+                    twins: dict[int, int] | None = None) -> list[list[int]]:
+    """Job indices in the order each round runs them: every job once per round, shuffled
+    afresh each round (seeded). ``twins`` maps a twin's index to its original's: the twin is
+    placed half a round away from the original, so the two see different moments."""
+    twins = twins or {}
+    rng = np.random.default_rng(seed)
+    plain = [i for i in range(n_jobs) if i not in twins]
+    schedule = []
+    for _ in range(rounds):
+        order = [plain[i] for i in rng.permutation(len(plain))]
+        for twin, original in twins.items():
+            order.insert((order.index(original) + len(order) // 2) % len(order) + 1, twin)
+        schedule.append(order)
+    return schedule
+
+
+@dataclass(eq=False)
+class Job:
+    """Something timed: ``run`` does one sample's work, ``number`` times per sample (more than
+    once only for micro-benchmarks, calibrated), with the library pools at ``threads``."""
+
+    name: str
+    run: Callable[[], object]
+    threads: int
+    micro: bool = False  # calibrated with blocked_autorange instead of one warm-up call
+    number: int = 1
+    times: list[float] = field(default_factory=list)
+
+
+def warm_up(jobs: Sequence[Job], use_threads: Callable[[int], None]) -> None:
+    """Run every job once, untimed (micro-benchmarks: calibrate them, which warms them up)."""
+    for job in jobs:
+        use_threads(job.threads)
+        if job.micro:
+            _calibrate(job)
+        else:
+            job.run()
+
+
+def time_rounds(jobs: Sequence[Job], rounds: int, seed: int,
+                use_threads: Callable[[int], None], twins: dict[int, int] | None = None,
+                progress: Callable[[], None] | None = None) -> None:
+    """Time ``rounds`` shuffled rounds of warmed-up jobs into each job's ``times``."""
+    for order in shuffled_rounds(len(jobs), rounds, seed, twins):
+        for index in order:
+            job = jobs[index]
+            use_threads(job.threads)
+            job.times.append(_sample(job))
+            if progress:
+                progress()
+
+
+def _calibrate(job: Job) -> None:
+    """Warm a micro-benchmark up and choose its calls per sample (``blocked_autorange``
+    makes the timer's own overhead negligible; a block also lasts BLOCK_SECONDS or more)."""
+    from torch.utils.benchmark import Timer
+
+    found = Timer(stmt="run()", globals={"run": job.run}, num_threads=job.threads
+                  ).blocked_autorange(min_run_time=CALIBRATION_SECONDS)
+    job.number = max(found.number_per_run, math.ceil(BLOCK_SECONDS / found.median))
+
+
+def _sample(job: Job) -> float:
+    """Seconds per call of one sample. The garbage collector waits until the sample ends, as
+    under ``timeit``, so that no sample pays for another's garbage."""
+    from torch.utils.benchmark import timer
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        start = timer()
+        for _ in range(job.number):
+            job.run()
+        return (timer() - start) / job.number
+    finally:
+        if was_enabled:
+            gc.enable()

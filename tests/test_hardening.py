@@ -1,0 +1,241 @@
+"""Hostile results and committed records on the site, and worker processes that outlive a
+killed run."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import markdown
+import pytest
+
+from comparison.report import site as site_module
+from comparison.report.markdown import text
+from comparison.report.site import Site, SiteError, committed_record, current_results
+from comparison.results import store
+
+ROOT = Path(__file__).resolve().parents[1]
+GPU_RECORD = ROOT / "docs" / "records" / "speed-gpu.json"
+HOSTILE = {
+    "cpu": "<script>alert(1)</script>",
+    "gpu": "<img src=x onerror=alert(1)>",
+    "blas": "[click me](javascript:alert(1))",
+    "python": "<iframe src=https://example.com></iframe>",
+    "profile": "`full` {: onclick=alert(1) } | cell",
+    "commit": "<b>deadbeef</b>",
+    "torch": "*bold* _under_ \\[escaped\\]\n\n# heading",
+}
+# What the box itself is made of; anything else in its HTML came from a record.
+BOX_TAGS = {"details", "summary", "div", "p", "ul", "li", "strong", "code", "a"}
+BOX_LINKS = r'href="records/speed-gpu\.(json|csv)"'
+# The site's Markdown extensions that could turn text into markup.
+EXTENSIONS = ["admonition", "pymdownx.details", "attr_list", "md_in_html", "tables", "abbr"]
+
+
+def as_html(page_markdown: str) -> str:
+    return markdown.markdown(page_markdown, extensions=EXTENSIONS)
+
+
+def assert_inert(produced: str) -> None:
+    """Nothing from ``HOSTILE`` acts: in the Markdown, no tag but the box's own ``<code>``;
+    in the HTML it becomes, only the box's own tags, attributes and links."""
+    assert "<" not in re.sub(r"</?code>", "", produced)
+    for tag, attributes in re.findall(r"<(\w+)([^>]*)>", as_html(produced)):
+        assert tag in BOX_TAGS, tag
+        allowed = BOX_LINKS if tag == "a" else r'(class="[\w -]+")?'
+        assert re.fullmatch(allowed, attributes.strip()), (tag, attributes)
+
+
+def write_record(folder: Path, record: dict, rehash: bool = True) -> Path:
+    """``record`` committed under ``folder`` as speed-gpu.json, with a matching outputs hash
+    (as someone who recomputes it would write it) unless ``rehash`` is False."""
+    if rehash:
+        record["outputs_hash"] = store.outputs_hash(record)
+    path = folder / "speed-gpu.json"
+    path.write_text(json.dumps(record))
+    return path
+
+
+def hostile_record() -> dict:
+    record = json.loads(GPU_RECORD.read_text())
+    record["provenance"].update(HOSTILE)
+    record["config"]["repeats"] = "<script>repeats</script>"  # read by the statistic's text
+    return record
+
+
+def provenance_of(record: dict, tmp_path: Path) -> str:
+    """The provenance box of a committed record, as the site renders it."""
+    loaded = committed_record(write_record(tmp_path, record), tmp_path)
+    site = Site(tmp_path, {"speed-gpu": loaded}, {"speed-gpu"}, [], tmp_path)
+    return site.block("provenance", "speed-gpu", "performance.md")
+
+
+def test_text_shows_any_string_as_typed_and_lets_none_act():
+    for value in [*HOSTILE.values(), "a & b", "<!-- result:value speed.x -->", "--8<-- x"]:
+        escaped = text(value)
+        assert not set(escaped) & set("<>[]()`|{}*_\\\n")
+        assert html.unescape(escaped) == " ".join(value.split())
+    assert text(3.5) == "3.5" and text(None) == "None"
+
+
+def test_every_string_in_the_provenance_box_is_escaped(tmp_path):
+    box = provenance_of(hostile_record(), tmp_path)
+    assert_inert(box)
+    shown = html.unescape(as_html(box))
+    assert HOSTILE["cpu"] in shown and HOSTILE["gpu"] in shown  # shown, as typed
+    assert "median of <script>repeats</script> timed repeats" in shown
+
+
+def test_a_committed_record_edited_by_hand_fails_the_build(tmp_path):
+    path = write_record(tmp_path, hostile_record(), rehash=False)
+    with pytest.raises(SiteError, match=r"speed-gpu\.json was edited by hand.*re-run"):
+        committed_record(path, tmp_path)
+
+
+def test_the_hook_fails_the_build_on_a_tampered_record(tmp_path, monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    sys.path.insert(0, str(ROOT))
+    from scripts import mkdocs_hooks
+
+    write_record(tmp_path, hostile_record(), rehash=False)
+    monkeypatch.setattr(mkdocs_hooks, "RECORDS", tmp_path)
+    monkeypatch.setattr(site_module, "current_results", lambda results: {})
+    config = type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml"), "extra": {}})()
+    with pytest.raises(PluginError, match="edited by hand"):
+        mkdocs_hooks.on_config(config)
+
+
+def test_a_record_of_an_unknown_experiment_fails_the_build(tmp_path):
+    record = json.loads(GPU_RECORD.read_text()) | {"name": "nope"}
+    with pytest.raises(SiteError, match="unknown experiment"):
+        committed_record(write_record(tmp_path, record), tmp_path)
+
+
+def test_a_record_its_presenter_cannot_read_fails_the_build_with_a_message(tmp_path):
+    """A file that passed the store's checks (its hash recomputed) but holds a string where a
+    number belongs: a SiteError naming it, not a traceback."""
+    record = json.loads(GPU_RECORD.read_text())
+    cuda = next(row for row in record["rows"] if "CUDA" in row["path"])
+    cuda["seconds_per_epoch"] = "fast"
+    loaded = committed_record(write_record(tmp_path, record), tmp_path)
+    site = Site(tmp_path, {"speed-gpu": loaded}, {"speed-gpu"}, [], tmp_path)
+    with pytest.raises(SiteError, match=r"result speed-gpu cannot be shown \(TypeError.*re-run"):
+        site.block("table", "speed-gpu.speedups", "performance.md")
+    with pytest.raises(SiteError, match="performance.md: result speed-gpu cannot be shown"):
+        site.value("speed-gpu", "faster_at", "performance.md")
+    record["rows"][0].pop("path")  # a missing field: the figures cannot be drawn
+    with pytest.raises(SiteError, match="speed-gpu.json: result speed cannot be shown"):
+        committed_record(write_record(tmp_path, record), tmp_path)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"null", "book.json holds null"),
+    (b"[1]", "book.json holds a list"),
+    (b"\xff", "book.json is not UTF-8"),
+    (b'{"schema_version": 2}', "book.json is not a valid result ('name' is missing)"),
+])
+def test_damaged_results_fail_the_build_naming_each_file(tmp_path, content, message):
+    (tmp_path / "book.json").write_bytes(content)
+    with pytest.raises(SiteError) as error:
+        current_results(tmp_path)
+    assert message in str(error.value) and "speed.json is missing" in str(error.value)
+    assert "re-run" in str(error.value)
+
+
+def test_only_the_figures_of_current_results_are_shown(tmp_path):
+    for figure_id in ("book-mnist-ch1", "book-fashion-mnist-ch1"):  # the second: left over
+        for theme in ("light", "dark"):
+            (tmp_path / f"{figure_id}-{theme}.svg").write_text("<svg/>")
+    site = Site(tmp_path, {}, set(), [tmp_path], tmp_path,
+                {"book-mnist-ch1-light.svg", "book-mnist-ch1-dark.svg"})
+    assert [p.name for p in site.figure_paths()] == ["book-mnist-ch1-dark.svg",
+                                                     "book-mnist-ch1-light.svg"]
+    assert "no such figures" in site.block("figures", "book-fashion-mnist- Curves", "x.md")
+    assert "book-mnist-ch1-light.svg" in site.block("figures", "book- Curves", "x.md")
+    with pytest.raises(SiteError, match="was not rendered"):
+        site.block("figure", "book-fashion-mnist-ch1 Curves", "x.md")
+    with pytest.raises(SiteError, match="is not a figure id"):
+        site.block("figure", "../../etc/x Curves", "x.md")
+
+
+POOL = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    from comparison.experiments.context import worker_pool
+
+    def rendezvous(folder):
+        '''Wait until two workers are here: so both have started (and run their initializer).'''
+        Path(folder, str(os.getpid())).touch()
+        deadline = time.monotonic() + 120
+        while len(os.listdir(folder)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return os.getpid()
+
+    if __name__ == "__main__":
+        pool = worker_pool(2)
+        pids = {f.result() for f in [pool.submit(rendezvous, sys.argv[1]) for _ in range(2)]}
+        busy = [pool.submit(time.sleep, 300) for _ in range(2)]
+        print(" ".join(map(str, sorted(pids))), flush=True)
+        time.sleep(300)
+""")
+
+
+def children(parent: int) -> set[int]:
+    """The processes whose parent is ``parent``, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == parent:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for a parent that no longer reaps counts as gone)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_with_a_killed_run(tmp_path):
+    script = tmp_path / "pool.py"
+    script.write_text(POOL)
+    (tmp_path / "here").mkdir()
+    parent = subprocess.Popen([sys.executable, str(script), str(tmp_path / "here")], cwd=ROOT,
+                              env=os.environ | {"PYTHONPATH": str(ROOT)},
+                              stdout=subprocess.PIPE, text=True)
+    everyone: set[int] = set()
+    try:
+        ready, _, _ = select.select([parent.stdout], [], [], 180)
+        assert ready, "the pool did not start"
+        workers = {int(pid) for pid in parent.stdout.readline().split()}
+        assert len(workers) == 2 and workers <= children(parent.pid)
+        everyone = children(parent.pid)  # the workers and the resource tracker
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in everyone) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in everyone if alive(pid)]
+    finally:  # whatever happened, leave nothing behind
+        parent.kill()
+        parent.wait()
+        for pid in everyone:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
