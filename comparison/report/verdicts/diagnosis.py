@@ -45,7 +45,7 @@ def _judge(records: Records, key, scratch_minus_framework: bool, what: str) -> J
     if not shares or "scratch" not in shares:
         return Judgement(NOT_MEASURED, "the debugging experiment did not run")
     scratch = shares["scratch"][0]
-    verdicts, parts = [], [f"from scratch {scratch:.0%} {what}"]
+    verdicts, parts = [], [f"from scratch {scratch:.0%} {what}"]  # then each framework's
     for impl, who in FRAMEWORKS.items():
         if impl in shares:
             share = shares[impl][0]
@@ -56,9 +56,9 @@ def _judge(records: Records, key, scratch_minus_framework: bool, what: str) -> J
 
 
 def harder_from_scratch(records: Records) -> Judgement:
-    return _judge(records, lambda n: n["silent"], True, "pass silently;")
+    return _judge(records, lambda n: n["silent"], True, "pass silently")
 
 
 def framework_reports_them(records: Records) -> Judgement:
     return _judge(records, lambda n: n["loud"] + n["caught_by_tool"], False,
-                  "reported (error or standard tool);")
+                  "reported (an error or a standard tool)")
