@@ -74,6 +74,8 @@ class Site:
     # The figure files of these results: older files in the folders (from a run whose data
     # is no longer there) are never shown.
     figure_files: set[str] = field(default_factory=set)
+    # Each result's quotes, computed once per build: a page quotes dozens of values from one.
+    quoted: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, results: Path, records_folder: Path) -> Site:
@@ -144,9 +146,11 @@ class Site:
             return tables[table](record)
 
     def value(self, name: str, key: str, where: str) -> str:
-        module, record = self._presenter(name, where), self._record(name, where)
-        with _presenting(where, name):
-            quotes = module.quotes(record)
+        if name not in self.quoted:
+            module, record = self._presenter(name, where), self._record(name, where)
+            with _presenting(where, name):
+                self.quoted[name] = module.quotes(record)
+        quotes = self.quoted[name]
         if key not in quotes:
             raise SiteError(f"{where}: {name} has no value {key!r}; known: {', '.join(quotes)}")
         if missing(quotes[key]):
