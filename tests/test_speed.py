@@ -1,6 +1,7 @@
 """The speed experiment: its timing protocol and rule, thread control, the machine record, a
 smoke run end to end, and the presenters (for a new record and for the old GPU record)."""
 
+import copy
 import json
 import time
 from dataclasses import asdict, replace
@@ -13,7 +14,7 @@ from threadpoolctl import threadpool_info
 
 from comparison.experiments import machine, speed, timing
 from comparison.experiments.context import Context
-from comparison.report import gpu
+from comparison.report import gpu, lint
 from comparison.report import speed as report
 
 GPU_RECORD = Path(__file__).resolve().parents[1] / "docs" / "records" / "speed-gpu.json"
@@ -197,6 +198,14 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
     assert any("rounds" in flag for flag in report.noise_flags(record))
     assert [figure for figure, _ in report.figures(record)] == [
         "speed-batch", "speed-width", "speed-threads", "speed-gap"]
+    quiet = copy.deepcopy(record)
+    quiet["machine"]["load"]["busy_reasons"] = []
+    quiet["noise_floor"] = [n | {"agree": True} for n in quiet["noise_floor"]]
+    quiet["machine"]["recompiled_during_timing"] = False
+    quiet["config"]["repeats"] = timing.MIN_SAMPLES
+    assert report.noise_flags(quiet) == []
+    assert not [v for v in report.quotes(quiet).values() if lint.missing(v)], \
+        "a quiet run's quotes read as numbers the lint accepts"
 
 
 def test_the_old_gpu_record_still_renders_and_says_it_has_no_intervals():

@@ -423,8 +423,8 @@ def protocol_quotes(record: dict) -> dict[str, str]:
             "wide_examples": f"{config['wide_examples']:,}", "min_steps": str(config["min_steps"]),
             "images": f"{config['images']:,}",
             "noise_agreed": f"{agreed} of {len(record['noise_floor'])}",
-            "flags": " ".join(noise_flags(record)) or "None: the run was quiet and its noise "
-                                                       "floor agreed."}
+            "flags": " ".join(noise_flags(record)) or "Nothing to flag: the run was quiet and "
+                                                       "its noise floor agreed."}
 
 
 def _gap_quotes(record: dict) -> dict[str, str]:
