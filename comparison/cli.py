@@ -36,6 +36,7 @@ from comparison.atomic import (
     write_atomically,
 )
 from comparison.data import SPECS, DataError, load_dataset
+from comparison.native_logs import filtered_stderr
 from comparison.results.store import InvalidResult
 from comparison.training import IMPLEMENTATIONS, TrainConfig, TrainingDiverged, train
 from comparison.training.config import COSTS, DTYPES, INITS
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args, args.parser)
+        with filtered_stderr():  # TensorFlow's native notices, in this process and its workers
+            return args.handler(args, args.parser)
     except (DataError, TrainingDiverged, CommandError, InvalidResult) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -10,8 +10,9 @@ shows each doing so):
     supported     the data agree
     qualified     true only in part or under a condition
     refuted       the data disagree
-    not measured  not a quantity, or no machine here could measure it (the reason is given;
-                  a proxy, where shown, is named as one and decides nothing)
+    not measured  not a quantity, no machine here could measure it, or the intervals were
+                  too wide to decide (the reason is given; a proxy, where shown, is named as
+                  one and decides nothing)
 """
 
 from __future__ import annotations

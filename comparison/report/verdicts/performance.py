@@ -33,7 +33,8 @@ RULE_EFFICIENCY = (f"the book's per-example loop against the same maths as matri
 RULE_LARGER = ("per framework, on the width sweep: the ratio framework time / scratch time at "
                "the widest layer against the narrowest; supported if it fell (intervals apart) "
                "and the framework is faster at the widest, qualified if only one of the two, "
-               "refuted if neither")
+               "refuted if it rose or the framework is slower at the widest, undecided (not "
+               "measured) if the intervals overlap and the widest point is tied")
 RULE_GPU = ("supported if the GPU (its best path) beats the fastest CPU path of the same machine "
             "at the largest point of both sweeps, refuted if at no point, qualified otherwise")
 RULE_BUILT_IN = ("each library's built-in speed options (torch.compile; Keras's XLA and "
@@ -93,12 +94,16 @@ def larger_models(records: Records) -> Judgement:
             continue
         narrow, wide = found[0], found[-1]
         fell, faster = wide["high"] < narrow["low"], wide["outcome"] == "faster"
+        rose, slower = wide["low"] > narrow["high"], wide["outcome"] == "slower"
+        # Overlapping intervals and a tie say the run could not tell, not that the gap is flat.
         verdicts.append(SUPPORTED if fell and faster else QUALIFIED if fell or faster
-                        else REFUTED)
+                        else REFUTED if rose or slower else NOT_MEASURED)
         parts.append(f"{who}: {ratio_text(narrow)} the scratch time at width "
                      f"{narrow['width']}, {ratio_text(wide)} at {wide['width']}")
     if not parts:
         return Judgement(NOT_MEASURED, "this run has no width comparisons")
+    if combine(verdicts) == NOT_MEASURED:
+        parts.append("undecided: the ratio neither fell nor rose beyond its intervals")
     return judged(combine(verdicts), "; ".join(parts))
 
 

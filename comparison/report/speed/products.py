@@ -1,0 +1,118 @@
+"""Where the CPU gap between PyTorch and NumPy comes from: each library's step split into its
+matrix products and the rest, the products at the step's shapes, the square yardstick, and
+start-up (import time, memory)."""
+
+from __future__ import annotations
+
+from comparison.experiments import timing
+from comparison.report.markdown import IMPL_NAMES, markdown_table, text
+from comparison.report.speed.rows import (
+    NUMPY_STEP,
+    as_comparison,
+    takes,
+    verdict_text,
+)
+
+
+def speed_gap(record: dict) -> str:
+    """Each library's step split into its matrix products and the rest (ms per step)."""
+    if not record.get("gap"):
+        return "*No split was measured in this run.*"
+    rows = []
+    for g in record["gap"]:
+        for library, name in (("numpy", "NumPy (scratch float32)"),
+                              ("torch", "PyTorch (torch float32)")):
+            s = g[library]
+            inside = s.get("profiler_products_s")
+            products = s["products_alone_s"] if inside is None else inside
+            rows.append([f"{g['batch_size']} x {g['width']}", name,
+                         f"{s['step_s'] * 1e3:.3f} [{s['step_low_s'] * 1e3:.3f}–"
+                         f"{s['step_high_s'] * 1e3:.3f}]",
+                         f"{s['products_alone_s'] * 1e3:.3f}",
+                         "—" if inside is None else f"{inside * 1e3:.3f}",
+                         f"{(s['step_s'] - products) * 1e3:.3f}"])
+    return markdown_table(["mini-batch x width", "library", "step, ms [95% interval]",
+                           "its 5 products timed alone, ms", "products inside the step "
+                           "(profiler), ms", "the rest, ms"], rows, "llrrrr")
+
+
+def speed_products(record: dict) -> str:
+    """Each product of the step in both libraries: GFLOP/s with intervals, and the paired
+    time ratio PyTorch / NumPy."""
+    steps = [r for r in record.get("products", []) if r["kind"] == "step"]
+    rows = []
+    for r in (r for r in steps if r["library"] == "numpy"):
+        other = next(t for t in steps if t["library"] == "torch" and (t["batch_size"],
+                     t["width"], t["role"]) == (r["batch_size"], r["width"], r["role"]))
+        ratio = timing.paired_ratio(other["times_s"], r["times_s"])
+        rows.append([f"{r['batch_size']} x {r['width']}", text(r["role"]),
+                     " x ".join(map(str, r["shape"])), _gflops(r), _gflops(other),
+                     verdict_text(as_comparison(ratio))])
+    return markdown_table(["mini-batch x width", "product", "shape (m x k x n)",
+                           "NumPy GFLOP/s [95%]", "PyTorch GFLOP/s [95%]",
+                           "PyTorch time ÷ NumPy time"], rows, "lllrrl")
+
+
+def _gflops(r: dict) -> str:
+    return f"{r['gflops']:.3g} [{r['gflops_low']:.3g}–{r['gflops_high']:.3g}]"
+
+
+def speed_peak(record: dict) -> str:
+    squares = [r for r in record.get("products", []) if r["kind"] == "square"]
+    if not squares:  # old protocol: medians only
+        gemm = record["gemm_by_library"]
+        rows = [[dtype, library, f"{gemm['all_threads'][dtype][library]:.1f}",
+                 f"{gemm['one_thread'][dtype][library]:.1f}"]
+                for dtype in ("float32", "float64") for library in ("numpy", "torch")]
+        return markdown_table(["dtype", "library", "GFLOP/s, all threads", "GFLOP/s, 1 thread"],
+                              rows, "llrr")
+    rows = [[r["dtype"], r["library"], r["threads"], " x ".join(map(str, r["shape"])),
+             _gflops(r)] for r in squares]
+    return markdown_table(["dtype", "library", "threads", "shape", "GFLOP/s [95% interval]"],
+                          rows, "llrlr")
+
+
+def speed_resources(record: dict) -> str:
+    intervals = record.get("import_intervals", {})
+    rows = []
+    for impl, m in record["memory"].items():
+        i = intervals.get(impl)
+        imports = (f"{record['imports'][impl]:.2f}" if i is None or len(i["times_s"]) < 2
+                   else f"{i['median_s']:.2f} [{i['low_s']:.2f}–{i['high_s']:.2f}]")
+        rows.append([IMPL_NAMES[impl], imports, f"{m['after_import_mb']:.0f}",
+                     f"{m['peak_mb']:.0f}", f"{m['training_mb']:.0f}"])
+    return markdown_table(["implementation", "import time (s) [interval]",
+                           "memory after import (MB)", "peak memory (MB)",
+                           "added by training (MB)"], rows)
+
+
+def gap_quotes(record: dict) -> dict[str, str]:
+    """At each gap point, PyTorch's step against NumPy's: the difference split into the
+    products (timed alone: each library's BLAS at the same shapes) and the rest."""
+    if not record["gap"]:
+        return {"gap_sentence": "The split was not measured in this run.",
+                "profiler_sentence": ""}
+    gaps, inside = [], []
+    for g in record["gap"]:
+        numpy, torch = g["numpy"], g["torch"]
+        gap = (torch["step_s"] - numpy["step_s"]) * 1e3
+        blas = (torch["products_alone_s"] - numpy["products_alone_s"]) * 1e3
+        versus = next((c for c in record["comparisons"] if (c["a"], c["b"], c["batch_size"],
+                                                             c["width"])
+                       == ("torch float32", "scratch float32", g["batch_size"], g["width"])),
+                      None)
+        gaps.append(f"at mini-batch {g['batch_size']}, width {g['width']}, a PyTorch step "
+                    f"takes {takes(versus, NUMPY_STEP)}; the difference, "
+                    f"{gap:+.3f} ms per step, is {blas:+.3f} ms in the products timed alone "
+                    f"and {gap - blas:+.3f} ms in the rest of the step")
+        inside.append(f"{torch['profiler_products_s'] * 1e3:.3f} ms of a "
+                      f"{torch['profiler_step_s'] * 1e3:.3f} ms step at mini-batch "
+                      f"{g['batch_size']}, width {g['width']}")
+    return {"gap_sentence": _sentence("; ".join(gaps)),
+            "profiler_sentence": _sentence("Inside PyTorch's real step, the profiler puts "
+                                           + "; ".join(inside) + " in matrix-product kernels "
+                                           "(the profiler's own overhead lengthens the step)")}
+
+
+def _sentence(words: str) -> str:
+    return words[0].upper() + words[1:] + "."

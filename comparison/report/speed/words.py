@@ -1,0 +1,171 @@
+"""The performance page's sentences: every number it quotes inline, worded from the record
+(crossovers, ratios, threads, options, the conv variant, Keras), each ratio with its interval
+and outcome, so a run that decides differently reads differently."""
+
+from __future__ import annotations
+
+from comparison.experiments import timing
+from comparison.report.markdown import EPOCH_EXAMPLES, keras_note, plural, text
+from comparison.report.speed.noise import protocol_quotes
+from comparison.report.speed.products import gap_quotes
+from comparison.report.speed.rows import (
+    KEYS,
+    LABELS,
+    NUMPY_TIME,
+    OUTCOME_WORDS,
+    PYTORCH_TIME,
+    as_comparison,
+    epoch_text,
+    find,
+    ok_rows,
+    points_text,
+    ratio_text,
+    takes,
+)
+
+
+def crossover_text(record: dict, sweep: str, a: str, b: str, who: str,
+                   versus: str = "the NumPy code") -> str:
+    """The crossover of ``a`` against ``b`` along a sweep, in words, with the interval of the
+    ratio that decides it."""
+    found = record["crossovers"].get(f"{sweep}:{a}:{b}")
+    if found is None:
+        return f"not measured ({who} was not timed on this sweep)"
+    label, key = LABELS[sweep], KEYS[sweep]
+    points, ahead = found["points"], found["ahead_from"]
+    at = lambda p: find(record, sweep, a, b, **{key: p})  # noqa: E731
+
+    if ahead is not None and ahead == points[0]:
+        return f"none: {who} is faster at every {label} measured ({_span(at, points, label)})"
+    if ahead is not None:
+        return (f"{who} is faster from {label} {ahead} upward (there it takes "
+                f"{ratio_text(at(ahead))} {versus}'s time)")
+    largest = at(points[-1])
+    if found["slower_at"] == points:
+        return f"none: {who} is slower at every {label} measured ({_span(at, points, label)})"
+    faster = (f"{who} is faster only at {label} {points_text(found['faster_at'])}; "
+              if found["faster_at"] else "")
+    return (f"none: {faster}at the largest {label}, {points[-1]}, {who} takes "
+            f"{ratio_text(largest)} {versus}'s time, {OUTCOME_WORDS[largest['outcome']]}")
+
+
+def _span(at, points: list, label: str) -> str:
+    return (f"time ratio {ratio_text(at(points[0]))} at {label} {points[0]}, "
+            f"{ratio_text(at(points[-1]))} at {points[-1]}")
+
+
+def speed_quotes(record: dict) -> dict[str, str]:
+    config = record["config"]
+    small, large = config["batch_sizes"][0], config["batch_sizes"][-1]
+    widest = config["widths"][-1]
+
+    def row(path: str, sweep: str = "batch", **point) -> dict:
+        point = point or {"batch_size": small}
+        return next(r for r in ok_rows(record, sweep)
+                    if r["path"] == path and all(r[k] == v for k, v in point.items()))
+
+    def ratio(a: str, b: str, sweep: str = "batch", **point) -> str:
+        return takes(find(record, sweep, a, b, **(point or {"batch_size": small})), NUMPY_TIME)
+
+    s32, t32 = row("scratch float32"), row("torch float32")
+    steps = EPOCH_EXAMPLES / small
+    gemm = record["gemm_by_library"]["all_threads"]
+    wide = {p: row(p, "width", width=widest) for p in ("scratch float32", "torch float32")}
+    compiled = [r for r in ok_rows(record, "batch") + ok_rows(record, "width")
+                if r["path"] == "torch.compile float32"]
+    return {
+        "small_batch": str(small), "large_batch": str(large), "widest": str(widest),
+        "scratch_step_us": f"{s32['seconds_per_epoch'] / steps * 1e6:,.0f}",
+        "torch_step_us": f"{t32['seconds_per_epoch'] / steps * 1e6:,.0f}",
+        "scratch32_b10_epoch_s": epoch_text(s32), "torch32_b10_epoch_s": epoch_text(t32),
+        "book_b10_epoch_s": epoch_text(row("book per-example (float64)")),
+        "book_vs_matrix_f64": ratio_text(find(record, "batch", "book per-example (float64)",
+                                              "scratch float64", batch_size=small)),
+        "torch_vs_scratch_b10": ratio("torch float32", "scratch float32"),
+        "batch_crossover_f32": crossover_text(record, "batch", "torch float32",
+                                              "scratch float32", "PyTorch"),
+        "batch_crossover_f64": crossover_text(record, "batch", "torch float64",
+                                              "scratch float64", "PyTorch"),
+        "width_crossover_f32": crossover_text(record, "width", "torch float32",
+                                              "scratch float32", "PyTorch"),
+        "width_crossover_f64": crossover_text(record, "width", "torch float64",
+                                              "scratch float64", "PyTorch"),
+        "compile_first_batch_s": (f"{max(r['first_batch_seconds'] for r in compiled):.1f}"
+                                  if compiled else "n/a"),
+        "gpu": text(config["gpu"]) if config["gpu"] else "none: no GPU was available to this run",
+        "peak_f32": f"{gemm['float32']['peak']:.0f}", "peak_f64": f"{gemm['float64']['peak']:.0f}",
+        "gemm_numpy_f32": f"{gemm['float32']['numpy']:.0f}",
+        "gemm_torch_f32": f"{gemm['float32']['torch']:.0f}",
+        "torch_vs_scratch_widest": ratio("torch float32", "scratch float32", "width",
+                                         width=widest),
+        "scratch32_widest_peak_pct": f"{100 * wide['scratch float32']['fraction_of_peak']:.0f}",
+        "torch32_widest_peak_pct": f"{100 * wide['torch float32']['fraction_of_peak']:.0f}",
+        "malloc": text(record["malloc"]), "keras_note": keras_note(record),
+        **protocol_quotes(record), **gap_quotes(record), **_keras_quotes(record, small, large),
+        **thread_quotes(record), **option_quotes(record), **conv_quotes(record),
+    }
+
+
+def thread_quotes(record: dict) -> dict[str, str]:
+    """Each point of the thread sweep in words: n threads against one, paired."""
+    found = [f"{text(t['path'])} at mini-batch {t['batch_size']}, width {t['width']}: "
+             f"{t['threads']} threads take {takes(t, 'the time of one')}"
+             for t in record["threads"]]
+    return {"thread_summary": "Measured here: " + "; ".join(found) + "." if found
+            else "One thread is all this process may use, so there is no thread sweep."}
+
+
+def option_quotes(record: dict) -> dict[str, str]:
+    """Each built-in option: at how many points it made its library faster, slower, tied."""
+    found = []
+    for option, without in (("torch.compile float32", "torch float32"),
+                            ("keras XLA float32", "keras float32"),
+                            ("keras steps_per_execution float32", "keras float32")):
+        these = {(c["batch_size"], c["width"]): c["outcome"] for c in record["comparisons"]
+                 if (c["a"], c["b"]) == (option, without) and c["sweep"] in ("batch", "width")}
+        if these:
+            counts = [f"{sum(o == outcome for o in these.values())} {OUTCOME_WORDS[outcome]}"
+                      for outcome in (timing.FASTER, timing.SLOWER, timing.TIED)]
+            found.append(f"{text(option)} against {text(without)}: at "
+                         f"{plural(len(these), 'point')}, " + ", ".join(counts))
+    return {"options_summary": "Measured here: " + "; ".join(found) + "." if found
+            else "No built-in option was timed in this run."}
+
+
+def conv_quotes(record: dict) -> dict[str, str]:
+    found = [f"{text(c['a'])} takes {takes(c, NUMPY_TIME)} at mini-batch "
+             f"{c['batch_size']}" for c in record["comparisons"] if c["sweep"] == "conv"]
+    return {"conv_summary": "Measured here: " + "; ".join(found) + "." if found
+            else "The convolutional variant was not timed in this run."}
+
+
+def _keras_quotes(record: dict, small: int, large: int) -> dict[str, str]:
+    """Keras against the other two at both ends of the sweeps: whole sentences, so that a
+    run without the Keras extra reads as well as one with it."""
+    absent = "Keras was not measured in this run: its optional extra was not installed."
+    if "keras float32" not in record["config"]["paths"]:
+        return {"keras_paragraph": absent, "keras_summary": absent.removesuffix("."),
+                "keras_vs_scratch_b10": "not measured",
+                **dict.fromkeys(("keras_batch_crossover_f32", "keras_width_crossover_f32",
+                                 "keras_vs_scratch_widest"), "not measured")}
+    widest = record["config"]["widths"][-1]
+    versus = find(record, "batch", "keras float32", "scratch float32", batch_size=small)
+    keras, torch = (next(r for r in ok_rows(record, "batch")
+                         if (r["path"], r["batch_size"]) == (path, small))
+                    for path in ("keras float32", "torch float32"))
+    pairs = as_comparison(timing.paired_ratio(keras["times_s"], torch["times_s"]))
+    large_versus = find(record, "batch", "keras float32", "scratch float32", batch_size=large)
+    return {"keras_vs_scratch_b10": f"{versus['ratio']:.1f}",
+            "keras_summary": f"Keras takes {takes(versus, NUMPY_TIME)} at mini-batch {small}",
+            "keras_paragraph": (
+                f"Keras takes {epoch_text(keras)} s per epoch at mini-batch {small}, "
+                f"{takes(versus, NUMPY_TIME)} and {takes(pairs, PYTORCH_TIME)}. `fit` runs "
+                "each step as a compiled TensorFlow graph, but it also calls back into Python "
+                "for every mini-batch, a fixed cost per step that only larger mini-batches "
+                f"amortise. At mini-batch {large} it takes {takes(large_versus, NUMPY_TIME)}."),
+            "keras_batch_crossover_f32": crossover_text(record, "batch", "keras float32",
+                                                        "scratch float32", "Keras"),
+            "keras_width_crossover_f32": crossover_text(record, "width", "keras float32",
+                                                        "scratch float32", "Keras"),
+            "keras_vs_scratch_widest": takes(find(record, "width", "keras float32",
+                                                  "scratch float32", width=widest), NUMPY_TIME)}
