@@ -22,11 +22,14 @@ import sys
 import threading
 from collections.abc import Iterator
 
+# Whole lines, wherever they start: a progress bar's update ends without a newline, so a
+# worker's notice can arrive glued to it.
 DROPPED = re.compile(
-    rb"^(?:[IW]\d{4} \d+:\d+:\d+\.\d+ +\d+ [\w.]+:\d+\] "  # absl INFO and WARNING lines
+    rb"(?:[IW]\d{4} \d+:\d+:\d+\.\d+ +\d+ [\w.]+:\d+\] "  # absl INFO and WARNING lines
     rb"|WARNING: All log messages before absl::InitializeLog\(\) is called"
     rb"|To enable the following instructions: "  # second line of TF's CPU-feature notice
-    rb"|WARNING:tensorflow:\d+ out of the last \d+ calls to .* triggered tf\.function retracing)")
+    rb"|WARNING:tensorflow:\d+ out of the last \d+ calls to .* triggered tf\.function retracing)"
+    rb"[^\n]*\n?")
 
 
 @contextlib.contextmanager
@@ -61,6 +64,7 @@ def _copy(read: int, target: int) -> None:
 
 
 def _forward(line: bytes, target: int) -> None:
-    if line and not DROPPED.match(line):
+    kept = DROPPED.sub(b"", line)
+    if kept:
         with contextlib.suppress(OSError):  # the run has already given the descriptor back
-            os.write(target, line)
+            os.write(target, kept)

@@ -239,3 +239,43 @@ def test_workers_die_with_a_killed_run(tmp_path):
         for pid in everyone:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+TORCHRUN = """
+import subprocess, sys
+from comparison.experiments.scalability import torchrun_command
+subprocess.run(torchrun_command(2, sys.argv[2]), cwd=sys.argv[1])
+"""
+
+
+def descendants(pid: int) -> set[int]:
+    found = children(pid)
+    return found.union(*(descendants(child) for child in found))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_torchrun_and_its_workers_die_with_a_killed_run(tmp_path):
+    script, worker = tmp_path / "launch.py", tmp_path / "sleep.py"
+    script.write_text(TORCHRUN)
+    worker.write_text("import time\ntime.sleep(300)\n")
+    parent = subprocess.Popen([sys.executable, str(script), str(ROOT), str(worker)], cwd=ROOT,
+                              env=os.environ | {"PYTHONPATH": str(ROOT)})
+    everyone: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(everyone) < 3 and time.monotonic() < deadline:  # torchrun and 2 workers
+            everyone = descendants(parent.pid)
+            time.sleep(0.2)
+        assert len(everyone) >= 3, "torchrun did not start its workers"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in everyone) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in everyone if alive(pid)]
+    finally:
+        parent.kill()
+        parent.wait()
+        for pid in everyone:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

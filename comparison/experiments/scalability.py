@@ -26,6 +26,12 @@ SOURCES = ("experiments/scalability.py", "experiments/ddp_worker.py")
 PROFILES = {"smoke": dict(train_size=200, epochs=1), "quick": dict(train_size=10_000, epochs=1),
             "full": dict(train_size=50_000, epochs=3)}
 WORKER = "comparison.experiments.ddp_worker"
+# torchrun, started so that it dies with this process: a killed run must not leave it and its
+# workers training. ``die_with_parent`` asks the kernel for SIGTERM when this process dies, and
+# on SIGTERM torchrun stops its workers.
+LAUNCH = ("import runpy, sys; from comparison.experiments.context import die_with_parent; "
+          "die_with_parent(int(sys.argv.pop(1))); sys.argv[0] = 'torchrun'; "
+          "runpy.run_module('torch.distributed.run', run_name='__main__')")
 
 
 @dataclass(frozen=True)
@@ -70,17 +76,22 @@ def run(config: Config, context: Context) -> dict:
 
 
 def _torchrun(processes: int, batch_size: int, arrays: Path, out: Path, config: Config) -> dict:
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc_per_node={processes}", "-m", WORKER, "--arrays", str(arrays),
-               "--out", str(out), "--epochs", str(config.epochs),
-               "--batch-size", str(batch_size), "--eta", str(config.eta),
-               "--seed", str(config.seed)]
+    command = torchrun_command(processes, "-m", WORKER, "--arrays", str(arrays),
+                               "--out", str(out), "--epochs", str(config.epochs),
+                               "--batch-size", str(batch_size), "--eta", str(config.eta),
+                               "--seed", str(config.seed))
     # One thread per process: two processes already fill the two cores of a CI machine.
     env = os.environ | {"OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo"}
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"torchrun with {processes} processes failed:\n{done.stderr[-2000:]}")
     return json.loads(out.read_text())
+
+
+def torchrun_command(processes: int, *worker: str) -> list[str]:
+    """``torchrun --standalone --nproc_per_node=N <worker...>``, dying with this process."""
+    return [sys.executable, "-c", LAUNCH, str(os.getpid()), "--standalone",
+            f"--nproc_per_node={processes}", *worker]
 
 
 # 2 processes "compute the same" as 1 when parameters agree this closely: DDP averages float32
