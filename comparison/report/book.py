@@ -142,6 +142,14 @@ def built_from(record: dict) -> str:
             "border; `python -m comparison report --profile full` gives the final ones.")
 
 
+def keras_scope(config: dict) -> str:
+    """Where Keras trains the book's runs (its ``fit`` is the slowest at mini-batch 10)."""
+    settings = config["keras_settings"]
+    which = ("" if list(settings) == list(config["settings"])
+             else f", the {' and '.join(settings)} settings")
+    return f"Keras on {' and '.join(config['keras_datasets']).upper()} only{which}"
+
+
 def book_quotes(record: dict) -> dict[str, str]:
     config = record["config"]
     mnist = [r for r in record["rows"] if r["dataset"] == "mnist"]
@@ -158,6 +166,8 @@ def book_quotes(record: dict) -> dict[str, str]:
         "profile_note": profile_note(record),
         "built_from": built_from(record),
         "keras_note": keras_note(record),
+        "keras_scope": keras_scope(config),
+        "fashion_settings": " and ".join(config["fashion_settings"]),
         "keras_largest_gap_pp": f"{max(keras_gaps):.2f}" if keras_gaps else "not measured",
     } | {f"{r['setting'].replace('-', '_')}_{r['impl']}_best": pct(r["best_of_3"])
          for r in mnist}
