@@ -7,7 +7,6 @@ build's own config (``config.extra``), so nothing is kept between builds or set 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -24,17 +23,10 @@ from comparison.results import store  # noqa: E402
 
 RECORDS = ROOT / "docs" / "records"
 KEY = "nn_compare_site"
-# mkdocs-jupyter runs the notebook through nbconvert, which reads this folder's config: the
-# kernel talks over a local socket file, not TCP (ipykernel warns about unencrypted TCP).
-JUPYTER_CONFIG = ROOT / "scripts" / "jupyter"
 
 
 def on_config(config):
     """Load every result and check it is current; fail the build on any problem."""
-    paths = os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
-    if str(JUPYTER_CONFIG) not in paths:  # once per process: `serve` calls this per rebuild
-        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(JUPYTER_CONFIG),
-                                                                          *paths]))
     folder = store.results_dir()
     if not folder.is_absolute():
         folder = Path(config.config_file_path).parent / folder
