@@ -91,9 +91,11 @@ def tooling_record(histograms=20, difference=0.0, agree=1.0) -> dict:
             "config": {"implementations": ["scratch", "torch", "keras"]}}
 
 
-def scalability_record(one_vs_two=1e-12, speedup=1.5) -> dict:
-    return {"cores": 2, "speedup": {"10": 0.5, "100": speedup}, "profile": "full",
-            "one_vs_two_max_difference": one_vs_two, "replica_max_difference": 0.0}
+def scalability_record(accuracy_gap=0.0, speedup=1.5, replicas=0.0) -> dict:
+    rows = [{"batch_size": b, "processes": n, "test_accuracy": 0.95 + (n - 1) * accuracy_gap}
+            for b in (10, 100) for n in (1, 2)]
+    return {"cores": 2, "speedup": {"10": 0.5, "100": speedup}, "profile": "full", "rows": rows,
+            "one_vs_two_max_difference": 6e-4, "replica_max_difference": replicas}
 
 
 @pytest.fixture
@@ -163,7 +165,9 @@ CASES = {
                                         ({"tooling": tooling_record(0, 1.0, 0.9)}, REFUTED)],
     flexibility.distributed: [({"scalability": scalability_record()}, SUPPORTED),
                               ({"scalability": scalability_record(speedup=1.0)}, QUALIFIED),
-                              ({"scalability": scalability_record(one_vs_two=0.1)}, REFUTED)],
+                              ({"scalability": scalability_record(accuracy_gap=0.01)},
+                               REFUTED),
+                              ({"scalability": scalability_record(replicas=0.1)}, REFUTED)],
 }
 DEBUGGING = {
     diagnosis.harder_from_scratch: [((5, 1, 5), SUPPORTED), ((1, 5, 0), REFUTED),

@@ -94,10 +94,14 @@ def torchrun_command(processes: int, *worker: str) -> list[str]:
             f"--nproc_per_node={processes}", *worker]
 
 
-# 2 processes "compute the same" as 1 when parameters agree this closely: DDP averages float32
-# gradients in another order, so round-off (1e-6 to 1e-5 after an epoch) is expected, while a
-# real fault (a gradient not averaged, a replica out of step) moves parameters by 1e-2 or more.
-SAME_RESULT = 1e-4
+# 2 processes give the 1-process result when they reach the same test accuracy (within 0.1
+# points: 10 of 10,000 test images) with replicas kept identical. Their parameters are not
+# compared exactly: DDP averages float32 gradients in another order, and that round-off grows
+# with the steps (2e-6 after one quick epoch, 6e-4 after the full profile's three), so any
+# fixed parameter tolerance is right for one run length and wrong for another. The parameter
+# difference is reported beside the verdict.
+SAME_ACCURACY = 0.001
+SAME_RESULT = 1e-4  # the replicas: DDP broadcasts one update to both, so they stay identical
 
 
 @dataclass(frozen=True)
@@ -106,12 +110,16 @@ class ScalingNumbers:
     speedup: dict[int, float]  # global mini-batch -> 1-process time / 2-process time
     one_vs_two: float  # largest parameter difference, 2 processes against 1
     replicas: float  # largest difference between the 2 processes' replicas
+    accuracy_gap: float  # largest |2-process test accuracy - 1-process|, over mini-batches
 
     @property
     def works(self) -> bool:
-        return self.one_vs_two <= SAME_RESULT and self.replicas <= SAME_RESULT
+        return self.accuracy_gap <= SAME_ACCURACY and self.replicas <= SAME_RESULT
 
 
 def derive(record: dict) -> ScalingNumbers:
+    accuracy = {(r["batch_size"], r["processes"]): r["test_accuracy"] for r in record["rows"]}
+    gap = max(abs(accuracy[b, 2] - accuracy[b, 1]) for b, n in accuracy if n == 1)
     return ScalingNumbers(record["cores"], {int(b): s for b, s in record["speedup"].items()},
-                          record["one_vs_two_max_difference"], record["replica_max_difference"])
+                          record["one_vs_two_max_difference"], record["replica_max_difference"],
+                          gap)

@@ -25,6 +25,7 @@ def scalability_quotes(record: dict) -> dict[str, str]:
             "large_batch": str(config["batch_sizes"][-1]),
             "one_vs_two": f"{record['one_vs_two_max_difference']:.1e}",
             "replicas": f"{record['replica_max_difference']:.1e}",
+            "accuracy_gap": f"{scalability.derive(record).accuracy_gap * 100:.2f}",
             "conclusion": conclusion(scalability.derive(record))}
 
 

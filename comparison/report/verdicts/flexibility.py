@@ -33,10 +33,11 @@ RULE_BOTH = ("supported if both the full-control and the easy-variation claims a
 RULE_TOOLS = ("per framework: supported if its TensorBoard logging read back exactly and its "
               "export kept every test prediction, qualified if one of the two, refuted if "
               "neither")
-RULE_SCALING = (f"supported if 2 processes gave the 1-process result (parameters within "
-                f"{scalability.SAME_RESULT:g}) and ran at least {SCALING_GAIN}x faster at some "
-                "mini-batch, qualified if the result was the same without that gain, refuted "
-                "if the result differed")
+RULE_SCALING = (f"supported if 2 processes gave the 1-process result (the same test accuracy "
+                f"within {scalability.SAME_ACCURACY * 100:g} points at every mini-batch, "
+                f"replicas within {scalability.SAME_RESULT:g}) and ran at least "
+                f"{SCALING_GAIN}x faster at some mini-batch, qualified if the result was the "
+                "same without that gain, refuted if the result differed")
 
 
 def _frameworks(numbers: flexibility.FlexibilityNumbers) -> list[str]:
@@ -105,6 +106,8 @@ def distributed(records: Records) -> Judgement:
     best = max(n.speedup.values())
     verdict = (REFUTED if not n.works else SUPPORTED if best >= SCALING_GAIN else QUALIFIED)
     same = "gave" if n.works else "did not give"
-    return judged(verdict, f"DDP with 2 processes {same} the 1-process result (largest "
-                           f"difference {n.one_vs_two:.1e}); {best:.2f}x the speed at best on "
-                           f"{n.cores} cores; model parallelism not measured (PyTorch only)")
+    return judged(verdict, f"DDP with 2 processes {same} the 1-process result (test "
+                           f"accuracy within {n.accuracy_gap * 100:.2f} points; parameters "
+                           f"within {n.one_vs_two:.1e}, float32 round-off); {best:.2f}x the "
+                           f"speed at best on {n.cores} cores; model parallelism not measured "
+                           "(PyTorch only)")
