@@ -7,6 +7,7 @@ build's own config (``config.extra``), so nothing is kept between builds or set 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,10 +24,18 @@ from comparison.results import store  # noqa: E402
 
 RECORDS = ROOT / "docs" / "records"
 KEY = "nn_compare_site"
+# mkdocs-jupyter executes the notebook through nbconvert, which reads the config in this folder:
+# it starts the kernel at log level ERROR, so its notice that it talks TCP on localhost (the
+# default transport, and the only one here) stays out of the build's output.
+JUPYTER_CONFIG = ROOT / "scripts" / "jupyter"
 
 
 def on_config(config):
     """Load every result and check it is current; fail the build on any problem."""
+    paths = os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+    if str(JUPYTER_CONFIG) not in paths:  # `serve` calls this on every rebuild
+        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(JUPYTER_CONFIG),
+                                                                          *paths]))
     folder = store.results_dir()
     if not folder.is_absolute():
         folder = Path(config.config_file_path).parent / folder

@@ -287,3 +287,21 @@ def test_the_published_site_measures_keras_too():
     'not measured' on the published site."""
     workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
     assert "requirements-keras.txt" in workflow and "--profile full" in workflow
+
+
+def test_the_notebook_kernel_starts_quietly(monkeypatch):
+    """The hook points nbconvert at scripts/jupyter, whose config starts the kernel at log level
+    ERROR (its TCP notice is noise on a build machine); nbconvert really reads it."""
+    from nbclient import NotebookClient
+    from nbconvert.nbconvertapp import NbConvertApp
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import mkdocs_hooks
+
+    monkeypatch.delenv("JUPYTER_CONFIG_PATH", raising=False)
+    monkeypatch.setattr(mkdocs_hooks.Site, "load", lambda *args: None)
+    mkdocs_hooks.on_config(type("Config", (), {"extra": {}, "config_file_path": str(ROOT)})())
+    app = NbConvertApp()
+    app.load_config_file()
+    client = NotebookClient(nb=None, config=app.config)
+    assert "--IPKernelApp.log_level=ERROR" in client.extra_arguments
