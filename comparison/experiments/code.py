@@ -3,7 +3,9 @@
 Lines are counted from the source itself with ``ast``: logical lines inside each function,
 without blank lines, comments or docstrings. Each function is assigned a *role* (forward pass,
 cost, gradients, update, training loop), so the implementations are compared job by job. The
-Keras source is counted whether or not its extra is installed: counting needs no import.
+Keras and JAX sources are counted whether or not their extras are installed: counting needs no
+import. Beside them, the JAX *port* of the scratch code (``jax/port.py``): how many of the
+scratch lines it keeps survive unchanged, and how many are backpropagation it no longer needs.
 """
 
 from __future__ import annotations
@@ -27,21 +29,25 @@ ROLES = {
                     "scratch/network.py::Network.feedforward", "scratch/activations.py::sigmoid"],
         "torch": ["torch/network.py::Net.__init__", "torch/network.py::Net.forward",
                   "torch/network.py::init_weights"],
-        "keras": ["keras/network.py::build", "keras/network.py::dense"]},
+        "keras": ["keras/network.py::build", "keras/network.py::dense"],
+        "jax": ["jax/network.py::init", "jax/network.py::forward"]},
     "cost functions": {
         "scratch": ["scratch/costs.py::QuadraticCost.fn", "scratch/costs.py::CrossEntropyCost.fn"],
         "torch": ["torch/network.py::quadratic_cost", "torch/network.py::cross_entropy_cost"],
-        "keras": ["keras/network.py::quadratic_cost", "keras/network.py::cross_entropy_cost"]},
+        "keras": ["keras/network.py::quadratic_cost", "keras/network.py::cross_entropy_cost"],
+        "jax": ["jax/network.py::quadratic_cost", "jax/network.py::cross_entropy_cost"]},
     "gradients (backpropagation)": {
         "scratch": ["scratch/costs.py::QuadraticCost.delta",
                     "scratch/costs.py::CrossEntropyCost.delta",
                     "scratch/activations.py::sigmoid_prime",
                     "scratch/network.py::Network.backprop"],
-        "torch": [], "keras": []},
+        "torch": [], "keras": [], "jax": []},
     "parameter update (SGD with L2)": {
         "scratch": ["scratch/network.py::Network.update_mini_batch"],
         "torch": ["torch/network.py::make_optimizer"],
-        "keras": ["keras/network.py::compile_model", "keras/network.py::l2_penalty"]},
+        "keras": ["keras/network.py::compile_model", "keras/network.py::l2_penalty"],
+        # the step holds the loss with its L2 term, jax.grad and the optimizer's update
+        "jax": ["jax/network.py::make_optimizer", "jax/network.py::make_step"]},
     # Each implementation's own loop over the mini-batches of an epoch; the runners'
     # conversions for the shared interface (NumPy indices to tensors) would not exist in a
     # program using one library alone.
@@ -49,8 +55,15 @@ ROLES = {
         "scratch": ["scratch/runner.py::ScratchRunner.train_epoch"],
         "torch": ["torch/network.py::train_epoch"],
         "keras": ["keras/network.py::train_epoch",
-                  "keras/runner.py::KerasRunner._in_batch_order"]},
+                  "keras/runner.py::KerasRunner._in_batch_order"],
+        "jax": ["jax/runner.py::JaxRunner.train_epoch"]},
 }
+# The JAX port (``jax/port.py``) against the scratch functions it keeps: which lines survive.
+PORT = (("scratch/network.py::Network.feedforward", "jax/port.py::feedforward"),
+        ("scratch/activations.py::sigmoid", "jax/port.py::sigmoid"),
+        ("scratch/costs.py::QuadraticCost.fn", "jax/port.py::quadratic"),
+        ("scratch/costs.py::CrossEntropyCost.fn", "jax/port.py::cross_entropy"),
+        ("scratch/network.py::Network.update_mini_batch", "jax/port.py::update_mini_batch"))
 DERIVATIVE_ROLE = "gradients (backpropagation)"
 
 
@@ -58,6 +71,7 @@ DERIVATIVE_ROLE = "gradients (backpropagation)"
 class Config:
     profile: str
     roles: dict[str, dict[str, list[str]]]
+    port: tuple[tuple[str, str], ...] = PORT  # (scratch function, its JAX port)
     datasets: tuple[str, ...] = ()  # counting reads no data
 
 
@@ -78,7 +92,34 @@ def run(config: Config, context: Context) -> dict:
     return {"rows": rows, "totals": totals,
             "hand_written_derivative_lines": {impl: derivative[f"{impl}_lines"]
                                               for impl in impls},
-            "ratio": totals["scratch"] / totals["torch"]}
+            "ratio": totals["scratch"] / totals["torch"],
+            "port": port_survival(config.port, ROLES[DERIVATIVE_ROLE]["scratch"])}
+
+
+def port_survival(pairs: tuple[tuple[str, str], ...], gradients: list[str]) -> dict:
+    """The body lines (signatures aside) of the scratch functions the port keeps: how many
+    appear in the port unchanged, and how many but for ``np.`` read as ``jnp.`` and
+    ``self.weights`` passed in as ``weights`` (``jax.grad`` differentiates a function of the
+    parameters); and the scratch gradient lines the port drops."""
+    kept = same = edited = 0
+    for scratch_ref, port_ref in pairs:
+        ported = body_lines(*port_ref.split("::"))
+        for line in body_lines(*scratch_ref.split("::")):
+            kept += 1
+            near = line.replace("np.", "jnp.").replace("self.", "")
+            if line in ported:
+                same += 1
+                ported.remove(line)
+            elif near in ported:
+                edited += 1
+                ported.remove(near)
+    return {"scratch_lines": kept, "unchanged": same, "renamed": edited,
+            "port_lines": sum(len(body_lines(*p.split("::"))) for _, p in pairs),
+            "gradient_lines_dropped": sum(logical_lines(*g.split("::")) for g in gradients)}
+
+
+def body_lines(file: str, qualified_name: str) -> list[str]:
+    return code_lines(file, qualified_name, body_only=True)
 
 
 def logical_lines(file: str, qualified_name: str) -> int:
@@ -86,11 +127,12 @@ def logical_lines(file: str, qualified_name: str) -> int:
     return len(code_lines(file, qualified_name))
 
 
-def code_lines(file: str, qualified_name: str) -> list[str]:
-    """The lines of code of one definition, stripped: no blanks, comments or docstring."""
+def code_lines(file: str, qualified_name: str, body_only: bool = False) -> list[str]:
+    """The lines of code of one definition, stripped: no blanks, comments or docstring (nor
+    its signature, with ``body_only``)."""
     node = find(file, qualified_name)
     source = (PACKAGE / file).read_text()
-    lines = set(range(node.lineno, node.end_lineno + 1))
+    lines = set(range(node.body[0].lineno if body_only else node.lineno, node.end_lineno + 1))
     docstring = node.body[0]
     if isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant):
         lines -= set(range(docstring.lineno, docstring.end_lineno + 1))

@@ -41,7 +41,8 @@ class Config:
 
 
 def make_config(profile: str, context: Context) -> Config:
-    variants = {name: {"title": v.title, "settings": v.settings, "deterministic": v.deterministic}
+    variants = {name: {"title": v.title, "settings": v.settings, "deterministic": v.deterministic,
+                       "in_jax": v.jax_forward is not None}
                 for name, v in VARIANTS.items()}
     return Config(profile=profile, **PROFILES[profile], base=BASE, variants=variants,
                   implementations=tuple(installed()), base_seed=context.seed)
@@ -51,18 +52,23 @@ def run(config: Config, context: Context) -> dict:
     seeds = [config.base_seed + k for k in range(config.seeds)]
     impls = config.implementations
     jobs = [(name, impl, seed) for name in config.variants for impl in impls
-            for seed in seeds]
+            for seed in seeds if written(config, name, impl)]
     args = [(context.data_dir, _train_config(config, *job)) for job in jobs]
     histories = run_parallel(train_history, args, context, desc="variant runs")
     rows = []
     for name, variant in VARIANTS.items():
-        for impl in impls:
+        for impl in (i for i in impls if written(config, name, i)):
             runs = [h for (n, i, _), h in zip(jobs, histories) if (n, i) == (name, impl)]
             rows.append({"variant": name, "title": variant.title, "impl": impl,
                          **count_changes(changes_of(variant, impl)), **_accuracy_and_time(runs)})
     return {"rows": rows, "functions": {
         name: {impl: [asdict(c) for c in changes_of(v, impl)] for impl in impls}
         for name, v in VARIANTS.items()}}
+
+
+def written(config: Config, variant: str, impl: str) -> bool:
+    """Whether ``variant`` exists in ``impl`` (JAX has no dropout or conv variant here)."""
+    return impl != "jax" or config.variants[variant]["in_jax"]
 
 
 def changes_of(variant: Variant, impl: str) -> tuple[Change, ...]:
@@ -128,19 +134,23 @@ class FlexibilityNumbers:
     variants: tuple[str, ...]  # the changes, baseline excluded
     outcomes: dict[tuple[str, str], VariantOutcome]  # (variant, implementation) ->
 
+    def written(self, impl: str) -> list[str]:
+        """The variants made in ``impl`` (every one, except in JAX)."""
+        return [v for v in self.variants if (v, impl) in self.outcomes]
+
     def lines(self, impl: str) -> int:
-        return sum(self.outcomes[v, impl].lines for v in self.variants)
+        return sum(self.outcomes[v, impl].lines for v in self.written(impl))
 
     def derivative_lines(self, impl: str) -> int:
-        return sum(self.outcomes[v, impl].derivative_lines for v in self.variants)
+        return sum(self.outcomes[v, impl].derivative_lines for v in self.written(impl))
 
     def with_derivative(self, impl: str) -> int:
         """How many variants needed a gradient written by hand."""
-        return sum(self.outcomes[v, impl].derivative_lines > 0 for v in self.variants)
+        return sum(self.outcomes[v, impl].derivative_lines > 0 for v in self.written(impl))
 
     def trained(self, impl: str, threshold: float) -> int:
         """How many variants reached ``threshold`` test accuracy in every seed."""
-        return sum(self.outcomes[v, impl].low > threshold for v in self.variants)
+        return sum(self.outcomes[v, impl].low > threshold for v in self.written(impl))
 
 
 def derive(record: dict) -> FlexibilityNumbers:

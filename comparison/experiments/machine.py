@@ -118,6 +118,15 @@ def tensorflow_threads(n: int) -> dict:
             "inter_op": tf.config.threading.get_inter_op_parallelism_threads(), "note": note}
 
 
+def jax_threads() -> dict:
+    """JAX's CPU client (XLA) sizes its thread pool once, to the CPUs the process may be
+    scheduled on (its affinity), and offers no setting for it: recorded, not set."""
+    import jax
+
+    return {"devices": [str(d) for d in jax.devices()], "affinity": len(os.sched_getaffinity(0)),
+            "note": "XLA's CPU pool: sized by XLA to the affinity; not settable from JAX"}
+
+
 class Threads:
     """Every thread pool loaded in this process (BLAS and OpenMP through ``threadpoolctl``,
     PyTorch's intra-op pool), switched to one count at a time; restored on exit."""

@@ -1,6 +1,6 @@
 """Import time and peak memory of one implementation, measured in a fresh process of its own.
 
-    PYTHONPATH=. python -P comparison/experiments/memory_probe.py scratch|torch|keras
+    PYTHONPATH=. python -P comparison/experiments/memory_probe.py scratch|torch|keras|jax
 
 (a file, not ``-m comparison.experiments.memory_probe``: the package's ``__init__`` imports
 every experiment, and so every library, before the probe could start its clock).
@@ -77,7 +77,28 @@ def keras() -> tuple[float, float]:
     return seconds, memory
 
 
+def jax() -> tuple[float, float]:
+    start = time.perf_counter()
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    from comparison.jax import network
+
+    seconds, memory = time.perf_counter() - start, high_water_mb()
+    rng = np.random.default_rng(0)
+    x, target = jnp.asarray(rng.random((EXAMPLES, 784))), jnp.eye(10)[rng.integers(0, 10, EXAMPLES)]
+    params = network.init([784, 30, 10], "large", 0, "float64")
+    optimizer = network.make_optimizer(3.0)
+    step = network.make_step(network.forward, network.quadratic_cost, optimizer, 0.0, EXAMPLES)
+    state = optimizer.init(params)
+    for k in range(0, EXAMPLES, BATCH):
+        params, state = step(params, state, x, target, np.arange(k, k + BATCH))
+    jax.block_until_ready(params)
+    return seconds, memory
+
+
 if __name__ == "__main__":
-    import_seconds, after_import = {"scratch": scratch, "torch": torch,
-                                    "keras": keras}[sys.argv[1]]()
+    import_seconds, after_import = {"scratch": scratch, "torch": torch, "keras": keras,
+                                    "jax": jax}[sys.argv[1]]()
     print(import_seconds, after_import, high_water_mb())

@@ -80,6 +80,8 @@ PATHS = {
     "keras steps_per_execution float32": TimedPath(
         "keras", "float32", compiled=True,
         options=(("jit_compile", False), ("steps_per_execution", STEPS_PER_EXECUTION))),
+    # always compiled (jax.jit): its first mini-batch, timed apart, is the compile time
+    "jax float32": TimedPath("jax", "float32"),
 }
 SCRATCH = {"float32": "scratch float32", "float64": "scratch float64"}
 # Each built-in option against the same library without it.
@@ -241,6 +243,8 @@ def run(config: Config, context: Context) -> dict:
     data = _images(load_dataset("mnist", context.data_dir), config.images)
     tensorflow = (machine.tensorflow_threads(config.threads)
                   if any(PATHS[p].impl == "keras" for p in config.paths) else None)
+    xla = (machine.jax_threads() if any(PATHS[p].impl == "jax" for p in config.paths)
+           else None)
     with machine.Threads(config.threads) as threads, _static_compiles(config):
         timed, micro, recompiled = _time_everything(config, context, data, threads)
         gap = _gap(config, timed, micro, threads)
@@ -263,6 +267,7 @@ def run(config: Config, context: Context) -> dict:
         "gap": gap,
         "machine": {"cpus": cpus, "load": machine.load_record(before, after),
                     "threads": {"set_to": config.threads, **pools, "tensorflow": tensorflow,
+                                "jax": xla,
                                 "environment": _thread_variables()},
                     "recompiled_during_timing": recompiled},
         **startup,

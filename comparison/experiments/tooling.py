@@ -6,8 +6,9 @@ TensorBoard's own reader and compared with the values logged. The from-scratch r
 same curves with matplotlib. Then each trained model is saved for deployment and loaded back:
 PyTorch through ``torch.export``, from scratch as the network's JSON, and the loaded model's
 predictions are compared with the original's on the test set. Keras (where installed) trains
-its own way, with its ``TensorBoard`` callback, and exports a TensorFlow SavedModel. Lines are
-counted from source.
+its own way, with its ``TensorBoard`` callback, and exports a TensorFlow SavedModel. JAX (where
+installed) logs its curves with TensorBoard's own writer (JAX has no logger; the writer has no
+histograms) and exports through ``jax.export``. Lines are counted from source.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ CODE = {
     ("curves and histograms", "keras"): ["keras/tooling.py::fit_with_tensorboard"],
     ("export and load back", "keras"): ["keras/tooling.py::export",
                                         "keras/tooling.py::load_exported"],
+    ("curves and histograms", "jax"): ["jax/tooling.py::log_epoch"],
+    ("export and load back", "jax"): ["jax/tooling.py::export", "jax/tooling.py::load_exported"],
 }
 
 
@@ -79,6 +82,9 @@ def run(config: Config, context: Context) -> dict:
         if "keras" in config.implementations:
             boards["keras"], exports["keras"] = _keras_run(replace(base, impl="keras"), data,
                                                            folder / "keras")
+        if "jax" in config.implementations:
+            boards["jax"], exports["jax"] = _jax_run(replace(base, impl="jax"), data, config,
+                                                     folder / "jax")
     rows = [{"task": task, "impl": impl,
              "lines": sum(logical_lines(*ref.split("::")) for ref in refs)}
             for (task, impl), refs in CODE.items() if impl in config.implementations]
@@ -168,6 +174,43 @@ def read_back_keras(logdir: Path, history: dict[str, list[float]]) -> dict:
         difference = max(difference, *np.abs(np.subtract(logged, history[key])))
     return {"scalar_tags": scalars, "histograms": histograms,
             "graph_nodes": graph_nodes,
+            "scalar_max_difference": float(difference),
+            "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
+
+
+def _jax_run(train_config: TrainConfig, data, config: Config, folder: Path
+             ) -> tuple[dict, dict]:
+    """JAX trains on the same batch order and logs its curves every epoch with TensorBoard's
+    own writer; the event files are read back and compared with what was logged."""
+    from tensorboard.summary import Writer
+
+    from comparison.jax import tooling as jax_tooling
+
+    runner, rng = make_runner(train_config, data), np.random.default_rng(config.seed)
+    history = {"epoch": []}
+    writer = Writer(str(folder / "tensorboard"))
+    for epoch in range(1, config.epochs + 1):
+        runner.train_epoch(minibatches(len(data.train), train_config.batch_size, rng))
+        _record(history, epoch, runner)
+        jax_tooling.log_epoch(writer, epoch, {k: v[-1] for k, v in history.items()
+                                              if k != "epoch"})
+    writer.close()
+    curves = {k: v for k, v in history.items() if k != "epoch"}
+    return (read_back_tensors(folder / "tensorboard", curves),
+            round_trip(runner, data.test.x, folder / "model.jax"))
+
+
+def read_back_tensors(logdir: Path, logged: dict[str, list]) -> dict:
+    """TensorBoard's writer stores scalars as tensor events: read them back and compare."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.util.tensor_util import make_ndarray
+
+    events = EventAccumulator(str(logdir), size_guidance={"tensors": 0})
+    events.Reload()
+    difference = max(abs(float(make_ndarray(e.tensor_proto)) - value)
+                     for tag, values in logged.items()
+                     for e, value in zip(events.Tensors(tag), values, strict=True))
+    return {"scalar_tags": sorted(events.Tags()["tensors"]), "histograms": 0, "graph_nodes": 0,
             "scalar_max_difference": float(difference),
             "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
 

@@ -8,7 +8,14 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from comparison.report.figures import COLOURS, LABELS, integer_ticks, legend_below, new_figure
-from comparison.report.markdown import IMPL_NAMES, keras_note, markdown_table, pct, plural
+from comparison.report.markdown import (
+    IMPL_NAMES,
+    jax_note,
+    keras_note,
+    markdown_table,
+    pct,
+    plural,
+)
 
 BOOK_EPOCHS = 30  # every run the book reports trained for 30 epochs
 PAIR_TOLERANCE = 0.005  # "the same outcome": the paired runs' statistics within half a point
@@ -142,12 +149,17 @@ def built_from(record: dict) -> str:
             "border; `python -m comparison report --profile full` gives the final ones.")
 
 
-def keras_scope(config: dict) -> str:
-    """Where Keras trains the book's runs (its ``fit`` is the slowest at mini-batch 10)."""
-    settings = config["keras_settings"]
+def extra_scope(config: dict, impl: str) -> str:
+    """Where an optional implementation trains the book's runs."""
+    settings = config[f"{impl}_settings"]
     which = ("" if list(settings) == list(config["settings"])
-             else f", the {' and '.join(settings)} settings")
-    return f"Keras on {' and '.join(config['keras_datasets']).upper()} only{which}"
+             else f", the {' and '.join(settings)} {plural(len(settings), 'setting')[2:]}")
+    return f"{IMPL_NAMES[impl]} on {' and '.join(config['keras_datasets']).upper()} only{which}"
+
+
+def _gap(mnist: list[dict], impl: str, setting: str) -> str:
+    row = next((r for r in mnist if (r["impl"], r["setting"]) == (impl, setting)), None)
+    return "not measured" if row is None else f"{row['gap_to_book_pp']:+.2f}"
 
 
 def book_quotes(record: dict) -> dict[str, str]:
@@ -166,7 +178,10 @@ def book_quotes(record: dict) -> dict[str, str]:
         "profile_note": profile_note(record),
         "built_from": built_from(record),
         "keras_note": keras_note(record),
-        "keras_scope": keras_scope(config),
+        "keras_scope": extra_scope(config, "keras"),
+        "jax_scope": extra_scope(config, "jax"),
+        "jax_note": jax_note(record),
+        "jax_ch1_gap_pp": _gap(mnist, "jax", "ch1-30"),
         "fashion_settings": " and ".join(config["fashion_settings"]),
         "keras_largest_gap_pp": f"{max(keras_gaps):.2f}" if keras_gaps else "not measured",
     } | {f"{r['setting'].replace('-', '_')}_{r['impl']}_best": pct(r["best_of_3"])

@@ -20,7 +20,18 @@ def code_quotes(record: dict) -> dict[str, str]:
             "keras_ratio": f"{n.ratio('keras'):.1f}",
             "scratch_derivative": str(n.gradient("scratch")),
             "torch_derivative": str(n.gradient("torch")),
-            "gradient_share": gradient_share(n)}
+            "gradient_share": gradient_share(n),
+            "jax_total": str(n.totals["jax"]), "jax_ratio": f"{n.ratio('jax'):.1f}",
+            **port_quotes(record["port"])}
+
+
+def port_quotes(port: dict) -> dict[str, str]:
+    """What survives of the scratch code in the JAX port, in words."""
+    kept = port["unchanged"] + port["renamed"]
+    return {"port_kept": f"{kept} of its {port['scratch_lines']}",
+            "port_unchanged": str(port["unchanged"]), "port_renamed": str(port["renamed"]),
+            "port_lines": str(port["port_lines"]),
+            "port_dropped": str(port["gradient_lines_dropped"])}
 
 
 def gradient_share(n: code.CodeNumbers) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from comparison.report.markdown import SHORT_NAMES, keras_note, markdown_table, plural
+from comparison.report.markdown import SHORT_NAMES, jax_note, keras_note, markdown_table, plural
 
 
 def equivalence_settings(record: dict) -> str:
@@ -22,7 +22,17 @@ def equivalence_quotes(record: dict) -> dict[str, str]:
             "keras_worst_float64": f"{keras['float64']:.1e}" if keras else "not measured",
             "keras_worst_float32": f"{keras['float32']:.1e}" if keras else "not measured",
             "keras_note": keras_note(record), "keras_sentence": keras_sentence(record),
+            "jax_sentence": jax_sentence(record),
             "examples": f"{config['examples']:,}", "epochs": plural(config["epochs"], "epoch")}
+
+
+def jax_sentence(record: dict) -> str:
+    """JAX's agreement with the scratch code, or why there is none."""
+    found = record["worst"].get("jax")
+    if found is None:
+        return jax_note(record)
+    return (f"JAX, started and fed the same way, agrees to {found['float64']:.1e} in float64 "
+            f"and {found['float32']:.1e} in float32.")
 
 
 def keras_sentence(record: dict) -> str:

@@ -29,19 +29,20 @@ THEMES = {
 BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
 PURPLE, SKY, YELLOW, GREY = "#CC79A7", "#56B4E9", "#F0E442", "#999999"
 COLOURS = {
-    "scratch": BLUE, "torch": VERMILLION, "torch-paired": PURPLE, "keras": GREEN,
+    "scratch": BLUE, "torch": VERMILLION, "torch-paired": PURPLE, "keras": GREEN, "jax": GREY,
     "book per-example (float64)": GREY, "scratch float64": BLUE, "scratch float32": SKY,
     "torch float64": VERMILLION, "torch float32": ORANGE, "torch.compile float32": PURPLE,
-    "torch CUDA float32": YELLOW, "keras float32": GREEN,
+    "torch CUDA float32": YELLOW, "keras float32": GREEN, "jax float32": "#000000",
 }
 # A marker per path too, so that lines stay apart in print and for any colour vision.
 MARKERS = {
     "book per-example (float64)": "x", "scratch float64": "o", "scratch float32": "s",
     "torch float64": "^", "torch float32": "v", "torch.compile float32": "D",
-    "torch CUDA float32": "P", "keras float32": "*",
+    "torch CUDA float32": "P", "keras float32": "*", "jax float32": "d",
 }
 LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
-          "torch-paired": "PyTorch, scratch's initial weights", "keras": "Keras (TensorFlow)"}
+          "torch-paired": "PyTorch, scratch's initial weights", "keras": "Keras (TensorFlow)",
+          "jax": "JAX"}
 
 
 def render(plots: Plots, record: dict, folder: Path, prefix: str = "") -> list[str]:

@@ -8,6 +8,7 @@ from comparison.report.markdown import (
     IMPL_NAMES,
     _impls,
     find_row,
+    jax_note,
     keras_note,
     markdown_table,
     pct,
@@ -27,6 +28,10 @@ def flexibility_variants(record: dict) -> str:
     rows = []
     for name, variant in record["config"]["variants"].items():
         for impl in _impls(record):
+            if impl == "jax" and not variant.get("in_jax", True):
+                rows.append([variant["title"], IMPL_NAMES[impl], "not written in JAX here",
+                             "", "", ""])
+                continue
             r = find_row(record, variant=name, impl=impl)
             rows.append([variant["title"], IMPL_NAMES[impl], r["lines_touched"],
                          r["derivative_lines"], _accuracy(r), f"{r['seconds_per_epoch']:.2f}"])
@@ -55,6 +60,12 @@ def flexibility_quotes(record: dict) -> dict[str, str]:
             "scratch_lines": str(n.lines("scratch")), "torch_lines": str(n.lines("torch")),
             "keras_lines_in": (f"**{n.lines('keras')}** in Keras" if keras
                                else "Keras not measured"),
+            "jax_lines_in": (f"**{n.lines('jax')}** in JAX for the "
+                             f"{plural(len(n.written('jax')), 'variant')} written in it "
+                             f"({', '.join(n.written('jax'))}), "
+                             f"{n.derivative_lines('jax')} of them gradients by hand"
+                             if "jax" in n.implementations else "JAX not measured"),
+            "jax_note": jax_note(record),
             "scratch_derivative": str(n.derivative_lines("scratch")),
             "torch_derivative": str(n.derivative_lines("torch")),
             "with_derivative": str(n.with_derivative("scratch")),

@@ -9,19 +9,32 @@ EPOCH_EXAMPLES = 50_000
 
 IMPL_NAMES = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
               "torch-paired": "PyTorch from scratch's initial weights",
-              "keras": "Keras (TensorFlow)"}
+              "keras": "Keras (TensorFlow)", "jax": "JAX"}
 
 
-SHORT_NAMES = {"scratch": "scratch", "torch": "PyTorch", "keras": "Keras"}
+SHORT_NAMES = {"scratch": "scratch", "torch": "PyTorch", "keras": "Keras", "jax": "JAX"}
+EXTRA_FILES = {"keras": "requirements-keras.txt", "jax": "requirements-jax.txt"}
+
+
+def measured(record: dict, impl: str) -> bool:
+    config = record["config"]
+    return impl in [*config.get("implementations", []), *config.get("others", [])]
+
+
+def extra_note(record: dict, impl: str) -> str:
+    """What the page says about an optional implementation's rows: there, or why not."""
+    if measured(record, impl):
+        return f"{IMPL_NAMES[impl]} was measured in this run."
+    return (f"{IMPL_NAMES[impl]} was **not measured** in this run: its optional extra "
+            f"(`{EXTRA_FILES[impl]}`) was not installed.")
 
 
 def keras_note(record: dict) -> str:
-    """What the page says about the Keras rows of one result: there, or why not."""
-    config = record["config"]
-    if "keras" in [*config.get("implementations", []), *config.get("others", [])]:
-        return "Keras (TensorFlow) was measured in this run."
-    return ("Keras (TensorFlow) was **not measured** in this run: its optional extra "
-            "(`requirements-keras.txt`) was not installed.")
+    return extra_note(record, "keras")
+
+
+def jax_note(record: dict) -> str:
+    return extra_note(record, "jax")
 
 
 def _impls(record: dict) -> list[str]:

@@ -39,6 +39,8 @@ def provenance_box(name: str, record: dict, base: str, recorded: bool) -> str:
         reproduce = f"<code>{run} --force</code>"
     software = (f", Keras {p['keras']} on TensorFlow {p['tensorflow']}" if raw.get("keras")
                 else ", Keras not installed")
+    software += (f", JAX {p['jax']} with Optax {p['optax']}" if raw.get("jax")
+                 else ", JAX not installed")
     lines = [
         f"- **Profile** <code>{p['profile']}</code>, run {p['date_utc']} in "
         f"{p['wall_seconds']} s; commit <code>{text(str(raw.get('commit', '?'))[:10])}</code>"

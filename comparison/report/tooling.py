@@ -6,6 +6,7 @@ from comparison.report.markdown import (
     IMPL_NAMES,
     _impls,
     find_row,
+    jax_note,
     keras_note,
     markdown_table,
     pct,
@@ -32,7 +33,8 @@ def tooling_boards(record: dict) -> str:
 def tooling_exports(record: dict) -> str:
     formats = {"scratch": "the network's JSON (`Network.save`)",
                "torch": "`torch.export` program (`.pt2`)",
-               "keras": "TensorFlow SavedModel (`model.export`)"}
+               "keras": "TensorFlow SavedModel (`model.export`)",
+               "jax": "`jax.export` program (serialized StableHLO)"}
     rows = [[IMPL_NAMES[impl], formats[impl], f"{e['file_bytes'] / 1024:,.0f} KiB",
              f"{e['seconds']:.3f}", pct(e["predictions_agree"]),
              f"{e['max_output_difference']:.1e}"]
@@ -51,6 +53,7 @@ def tooling_quotes(record: dict) -> dict[str, str]:
             "event_kib": f"{board['event_file_bytes'] / 1024:,.0f}",
             "keras_sentence": keras_sentence(keras, record),
             "keras_note": keras_note(record),
+            "jax_sentence": jax_sentence(record),
             "epochs": plural(record["config"]["epochs"], "epoch"),
             "examples": f"{record['exports']['torch']['examples']:,}"}
 
@@ -64,6 +67,19 @@ def keras_sentence(board: dict | None, record: dict) -> str:
     return (f"Keras's callback, one argument to `fit`, logged {board['histograms']} weight "
             f"histograms and the loss curves of training and validation (equal to the history "
             f"`fit` returned within {board['scalar_max_difference']:.1e}), {graph}.")
+
+
+def jax_sentence(record: dict) -> str:
+    """What JAX logged and exported, read back, or why there is nothing."""
+    board = record["tensorboard"].get("jax")
+    if board is None:
+        return jax_note(record)
+    export = record["exports"]["jax"]
+    return (f"JAX has no logger of its own: TensorBoard's writer logged its "
+            f"{len(board['scalar_tags'])} curves (read back within "
+            f"{board['scalar_max_difference']:.1e} of the values logged), with no histograms "
+            f"or graph, since that writer has neither. `jax.export` kept "
+            f"{pct(export['predictions_agree'])} of the test predictions.")
 
 
 STATISTIC = "lines counted from the source; one training run of each implementation"

@@ -32,6 +32,8 @@ def provenance(**extra) -> dict:
         "torch": torch.__version__,
         "keras": _installed_version("keras"),
         "tensorflow": _installed_version("tensorflow-cpu") or _installed_version("tensorflow"),
+        "jax": _installed_version("jax"),
+        "optax": _installed_version("optax"),
         "blas": blas_name(),
         "platform": platform.platform(),
         "cpu": cpu_model(),

@@ -32,7 +32,7 @@ SCHEMA_VERSION = 2  # 2: typed configs, declared sources, data checksums in the 
 RESULTS_ENV_VAR = "NN_COMPARE_RESULTS"
 PACKAGE = Path(__file__).resolve().parents[1]
 # The code every experiment's numbers depend on, besides the files it declares itself.
-CORE_SOURCES = ("data", "scratch", "torch", "keras", "training")
+CORE_SOURCES = ("data", "scratch", "torch", "keras", "jax", "training")
 # What every page reads of a result, with its JSON type.
 FIELDS = {"schema_version": int, "name": str, "inputs_hash": str, "outputs_hash": str,
           "config": dict, "provenance": dict, "rows": list}

@@ -8,18 +8,18 @@ from dataclasses import asdict, dataclass
 
 from comparison.training.variants import VARIANTS
 
-IMPLEMENTATIONS = ("scratch", "torch", "keras")  # keras: an optional extra
+IMPLEMENTATIONS = ("scratch", "torch", "keras", "jax")  # keras, jax: optional extras
+EXTRAS = {"keras": ("keras", "tensorflow"), "jax": ("jax", "optax")}  # impl -> its modules
 COSTS = ("quadratic", "cross-entropy")
 INITS = ("large", "scaled")
 DTYPES = ("float32", "float64")
 
 
 def installed(impls: Sequence[str] = IMPLEMENTATIONS) -> list[str]:
-    """Those of ``impls`` whose libraries are installed: experiments leave out Keras without
-    its extra, and the site says it was not measured."""
-    extra = ("keras", "tensorflow")
-    keras = all(importlib.util.find_spec(module) is not None for module in extra)
-    return [impl for impl in impls if impl != "keras" or keras]
+    """Those of ``impls`` whose libraries are installed: experiments leave out Keras or JAX
+    without its extra, and the site says it was not measured."""
+    return [impl for impl in impls
+            if all(importlib.util.find_spec(module) is not None for module in EXTRAS.get(impl, ()))]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class TrainConfig:
     train_size: int | None = None  # use only the first n training images
     monitor_training: bool = False  # also measure cost/accuracy on the training data
     per_example: bool = False  # scratch only: the book's one-example-at-a-time backprop
-    # torch and keras: "scratch" starts from the scratch network's initial weights for this seed,
+    # the frameworks: "scratch" starts from the scratch network's initial weights for this seed,
     # a paired control that separates the implementation from the luck of the draw.
     init_from: str = "own"
     variant: str = "baseline"  # a change to the network, from ``training.variants.VARIANTS``

@@ -1,7 +1,7 @@
 """``make_runner``: the runner of the implementation a ``TrainConfig`` names.
 
 Each implementation's runner lives in its own folder (``scratch/runner.py``, ...); this module
-only picks one, imports Keras only when asked for, and gives the frameworks the scratch
+only picks one, imports Keras or JAX only when asked for, and gives the frameworks the scratch
 network's initial weights when the config asks for that paired start.
 """
 
@@ -29,16 +29,25 @@ def make_runner(config: TrainConfig, data: Dataset, n_train: int | None = None) 
         from comparison.torch.runner import TorchRunner
 
         runner = TorchRunner(config, data, n_train, variant)
-    else:
-        if "keras" not in installed():
-            raise ValueError("the Keras implementation needs its optional extra: "
-                             "pip install -r requirements-keras.txt")
+    elif config.impl == "keras":
+        _needs_extra("keras", "Keras", "requirements-keras.txt")
         from comparison.keras.runner import KerasRunner
 
         runner = KerasRunner(config, data, n_train, variant)
+    else:
+        _needs_extra("jax", "JAX", "requirements-jax.txt")
+        from comparison.jax.runner import JaxRunner
+
+        runner = JaxRunner(config, data, n_train, variant)
     if config.init_from == "scratch":
         runner.set_parameters(scratch_network(config).parameters())
     return runner
+
+
+def _needs_extra(impl: str, name: str, requirements: str) -> None:
+    if impl not in installed():
+        raise ValueError(f"the {name} implementation needs its optional extra: "
+                         f"pip install -r {requirements}")
 
 
 def scratch_network(config: TrainConfig) -> Network:

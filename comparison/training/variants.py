@@ -45,6 +45,11 @@ class Variant:
     keras_changes: tuple[Change, ...] = ()
     keras_cost: str | None = None  # None: the configured cost
     keras_compile: str = "network.compile_model"
+    # JAX too (``comparison.jax``); ``jax_forward=None``: the variant is not written in JAX
+    jax_forward: str | None = "network.forward"
+    jax_changes: tuple[Change, ...] = ()
+    jax_cost: str | None = None  # None: the configured cost
+    jax_optimizer: str = "network.make_optimizer"
     settings: dict = field(default_factory=dict)  # what differs from the baseline's training
     deterministic: bool = True  # False: the two draw different random numbers
 
@@ -59,6 +64,7 @@ def _edited(file: str, cls: str, base: str, methods: str, derivative: str = "") 
 SCRATCH, SCRATCH_BASE = "scratch/variants.py", "scratch/network.py::Network"
 TORCH, TORCH_BASE = "torch/variants.py", "torch/network.py::Net"
 KERAS, KERAS_BUILD = "keras/variants.py", "keras/network.py::build"
+JAX = "jax/variants.py"
 
 VARIANTS = {
     "baseline": Variant("Baseline: sigmoid neurons, cross-entropy, plain SGD"),
@@ -72,6 +78,8 @@ VARIANTS = {
         torch_changes=tuple(_edited(TORCH, "ReLUNet", TORCH_BASE, "forward")),
         keras_model="variants.build_relu",
         keras_changes=(Change(f"{KERAS}::build_relu", KERAS_BUILD),),
+        jax_forward="variants.relu_forward",
+        jax_changes=(Change(f"{JAX}::relu_forward", "jax/network.py::forward"),),
         settings={"eta": 0.1}),
     "softmax": Variant(
         "Softmax output, log-likelihood cost",
@@ -86,7 +94,10 @@ VARIANTS = {
         keras_changes=(Change(f"{KERAS}::log_likelihood_cost",
                               "keras/network.py::cross_entropy_cost"),),
         scratch_cost=LogLikelihoodCost, torch_cost=torch_variants.log_likelihood_cost,
-        keras_cost="variants.log_likelihood_cost"),
+        keras_cost="variants.log_likelihood_cost",
+        jax_changes=(Change(f"{JAX}::log_likelihood_cost",
+                            "jax/network.py::cross_entropy_cost"),),
+        jax_cost="variants.log_likelihood_cost"),
     "momentum": Variant(
         "SGD with momentum",
         scratch_network=scratch_variants.MomentumNetwork,
@@ -97,6 +108,9 @@ VARIANTS = {
         torch_optimizer=torch_variants.make_momentum_optimizer,
         keras_changes=(Change(f"{KERAS}::compile_momentum", "keras/network.py::compile_model"),),
         keras_compile="variants.compile_momentum",
+        jax_changes=(Change(f"{JAX}::make_momentum_optimizer",
+                            "jax/network.py::make_optimizer"),),
+        jax_optimizer="variants.make_momentum_optimizer",
         settings={"eta": 0.05}),
     "dropout": Variant(
         "Dropout on the hidden layer",
@@ -106,7 +120,7 @@ VARIANTS = {
         torch_changes=tuple(_edited(TORCH, "DropoutNet", TORCH_BASE, "__init__ forward")),
         keras_model="variants.build_dropout",
         keras_changes=(Change(f"{KERAS}::build_dropout", KERAS_BUILD),),
-        deterministic=False),
+        jax_forward=None, deterministic=False),
     "two-hidden": Variant("Two hidden layers", settings={"hidden": (100, 100)}),
     "conv": Variant(
         "Convolutional front layer (5x5, 20 maps, 2x2 max-pool)",
@@ -120,5 +134,5 @@ VARIANTS = {
         torch_changes=tuple(_edited(TORCH, "ConvNet", TORCH_BASE, "__init__ forward")),
         keras_model="variants.build_conv",
         keras_changes=(Change(f"{KERAS}::build_conv", KERAS_BUILD),),
-        settings={"eta": 0.1}),
+        jax_forward=None, settings={"eta": 0.1}),
 }

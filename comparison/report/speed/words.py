@@ -5,7 +5,7 @@ and outcome, so a run that decides differently reads differently."""
 from __future__ import annotations
 
 from comparison.experiments import timing
-from comparison.report.markdown import EPOCH_EXAMPLES, keras_note, plural, text
+from comparison.report.markdown import EPOCH_EXAMPLES, jax_note, keras_note, plural, text
 from comparison.report.speed.noise import protocol_quotes
 from comparison.report.speed.products import gap_quotes
 from comparison.report.speed.rows import (
@@ -101,8 +101,10 @@ def speed_quotes(record: dict) -> dict[str, str]:
         "scratch32_widest_peak_pct": f"{100 * wide['scratch float32']['fraction_of_peak']:.0f}",
         "torch32_widest_peak_pct": f"{100 * wide['torch float32']['fraction_of_peak']:.0f}",
         "malloc": text(record["malloc"]), "keras_note": keras_note(record),
+        "jax_note": jax_note(record),
         **protocol_quotes(record), **gap_quotes(record), **_keras_quotes(record, small, large),
         **thread_quotes(record), **option_quotes(record), **conv_quotes(record),
+        **jax_quotes(record, small, widest),
     }
 
 
@@ -169,3 +171,37 @@ def _keras_quotes(record: dict, small: int, large: int) -> dict[str, str]:
                                                         "scratch float32", "Keras"),
             "keras_vs_scratch_widest": takes(find(record, "width", "keras float32",
                                                   "scratch float32", width=widest), NUMPY_TIME)}
+
+
+def jax_quotes(record: dict, small: int, widest: int) -> dict[str, str]:
+    """Compiled JAX against NumPy and PyTorch at the book's mini-batch and at the widest layer,
+    each a paired ratio with its interval, and what the compile cost."""
+    if "jax float32" not in record["config"]["paths"]:
+        absent = "JAX was not measured in this run: its optional extra was not installed."
+        return {"jax_paragraph": absent, "jax_summary": absent.removesuffix("."),
+                **dict.fromkeys(("jax_batch_crossover_f32", "jax_width_crossover_f32"),
+                                "not measured")}
+    ends = {"batch": {"batch_size": small}, "width": {"width": widest}}
+    said, summary = [], []
+    for sweep, point in ends.items():
+        jax, torch = (next(r for r in ok_rows(record, sweep) if r["path"] == path
+                           and all(r[k] == v for k, v in point.items()))
+                      for path in ("jax float32", "torch float32"))
+        versus = find(record, sweep, "jax float32", "scratch float32", **point)
+        pairs = as_comparison(timing.paired_ratio(jax["times_s"], torch["times_s"]))
+        where = f"mini-batch {small}" if sweep == "batch" else f"width {widest}"
+        said.append(f"at {where} it takes {epoch_text(jax)} s per epoch: "
+                    f"{takes(versus, NUMPY_TIME)} and {takes(pairs, PYTORCH_TIME)}")
+        summary.append(f"{takes(versus, NUMPY_TIME)} at {where}")
+    compiles = [r["first_batch_seconds"] for sweep in ends for r in ok_rows(record, sweep)
+                if r["path"] == "jax float32"]
+    return {"jax_paragraph": (
+                "JAX, with `jax.grad` for the gradients and the whole step compiled by `jax.jit`: "
+                + "; ".join(said) + f". Compiling a step took {min(compiles):.2f}–"
+                f"{max(compiles):.2f} s per shape (its first mini-batch, timed apart and not in "
+                "the samples), paid again for every new mini-batch size or width."),
+            "jax_summary": "JAX takes " + ", ".join(summary),
+            "jax_batch_crossover_f32": crossover_text(record, "batch", "jax float32",
+                                                      "scratch float32", "JAX"),
+            "jax_width_crossover_f32": crossover_text(record, "width", "jax float32",
+                                                      "scratch float32", "JAX")}

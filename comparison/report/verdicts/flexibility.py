@@ -15,6 +15,9 @@ from comparison.report.verdicts import (
 )
 
 FRAMEWORKS = {"torch": "PyTorch", "keras": "Keras"}
+# JAX is judged on tools; its flexibility rows lack two variants, so the variation rules,
+# which sum over every variant, would compare unlike totals
+TOOL_FRAMEWORKS = FRAMEWORKS | {"jax": "JAX"}
 TRAINED = 0.5  # a variant "trained" when every seed's test accuracy is above this (chance: 0.1)
 EASY_FRACTION = 0.5  # "easy": a framework changes at most this share of the scratch lines
 TECHNIQUE_COST = 2.0  # techniques "at a price": scratch needs this many times the lines
@@ -89,12 +92,12 @@ def both_flexible(records: Records) -> Judgement:
 def integrates_with_tools(records: Records) -> Judgement:
     n = tooling.derive(records["tooling"])
     verdicts, parts = [], []
-    for impl in FRAMEWORKS:
+    for impl in TOOL_FRAMEWORKS:
         if impl not in n.logging_works:
             continue
         works = n.logging_works[impl] + n.export_works[impl]
         verdicts.append(by_share(works, 2))
-        parts.append(f"{FRAMEWORKS[impl]}: TensorBoard in "
+        parts.append(f"{TOOL_FRAMEWORKS[impl]}: TensorBoard in "
                      f"{n.lines['curves and histograms', impl]} lines "
                      f"({'read back exactly' if n.logging_works[impl] else 'did not read back'}"
                      f"), export kept {n.predictions_kept[impl]:.2%} of predictions")

@@ -19,7 +19,8 @@ from comparison.report.verdicts import (
     judged,
 )
 
-FAST = {"torch float32": "PyTorch", "keras float32": "Keras"}  # judged against scratch float32
+# judged against scratch float32
+FAST = {"torch float32": "PyTorch", "keras float32": "Keras", "jax float32": "JAX"}
 SCRATCH, BOOK_LOOP, MATRIX = "scratch float32", "book per-example (float64)", "scratch float64"
 KEYS = {"batch": "batch_size", "width": "width"}
 EFFICIENCY_GAP = 2.0  # "depends on the code": one maths, two ways of writing it, this far apart
@@ -144,7 +145,7 @@ def efficient(records: Records) -> Judgement:
     speed = records["speed"]
     memory, imports = speed["memory"], speed["imports"]
     verdicts, parts = [], []
-    for impl, who in (("torch", "PyTorch"), ("keras", "Keras")):
+    for impl, who in (("torch", "PyTorch"), ("keras", "Keras"), ("jax", "JAX")):
         if impl not in memory:
             continue
         larger = (memory[impl]["peak_mb"] > memory["scratch"]["peak_mb"],
