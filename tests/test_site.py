@@ -235,12 +235,12 @@ def test_every_page_renders_in_a_browser(served):
         browser.close()
 
 
-def test_without_the_keras_extra_every_page_builds_and_says_so(tiny_module, tmp_path,
-                                                               monkeypatch):
+def test_without_the_extras_every_page_builds_and_says_so(tiny_module, tmp_path, monkeypatch):
     folder, _ = tiny_module
-    for module in EXPERIMENTS.values():  # as if TensorFlow were not installed
+    for module in EXPERIMENTS.values():  # as if neither TensorFlow nor JAX were installed
         if hasattr(module, "installed"):
-            monkeypatch.setattr(module, "installed", lambda: ["scratch", "torch"])
+            monkeypatch.setattr(module, "installed", lambda impls=("scratch", "torch"): [
+                impl for impl in impls if impl in ("scratch", "torch")])
     results = tmp_path / "results"
     run_experiments(list(EXPERIMENTS), "smoke",
                     Context(data_dir=str(folder), progress=False, workers=1), results)
@@ -251,6 +251,7 @@ def test_without_the_keras_extra_every_page_builds_and_says_so(tiny_module, tmp_
     for page in ("book/index.html", "performance/index.html", "flexibility/index.html"):
         html = (tmp_path / "site" / page).read_text()
         assert "Keras (TensorFlow) was <strong>not measured</strong>" in html, page
+        assert "JAX was <strong>not measured</strong>" in html, page
 
 
 def test_the_gpu_record_is_on_the_performance_page(site):

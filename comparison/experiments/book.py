@@ -84,7 +84,9 @@ class Config:
 
 
 PROFILES = {"smoke": dict(epochs=1, seeds=1, paired=()),
-            "quick": dict(epochs=1, seeds=1, paired=()),  # CI: checks the pipeline, decides nothing
+            # CI: checks the pipeline, decides nothing; the extras on the full profile's settings
+            "quick": dict(epochs=1, seeds=1, paired=(), keras_settings=("ch1-30", "ch3-100-large"),
+                          fashion_settings=("ch1-30",)),
             # Sized for an hour on 2 cores: 3 seeds (the book's "best of three"), 30 epochs.
             "full": dict(epochs=30, seeds=3, paired=("ch1-100",),
                          keras_settings=("ch1-30", "ch3-100-large"), fashion_settings=("ch1-30",))}

@@ -30,6 +30,9 @@ class Context:
     workers: int = os.cpu_count() or 1
 
 
+XLA_ONE_THREAD = ("--xla_cpu_multi_thread_eigen=false", "intra_op_parallelism_threads=1")
+
+
 def run_parallel(function: Callable, jobs: Sequence[tuple], context: Context, desc: str) -> list:
     """``[function(*job) for job in jobs]``, one single-threaded process per core.
 
@@ -86,9 +89,12 @@ def train_history(data_dir: str | None, config: TrainConfig) -> dict:
 
 @contextmanager
 def _single_threaded_children():
-    """Children read the thread variables when NumPy and PyTorch load, so set them first."""
-    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    """Children read the thread variables when NumPy and PyTorch load, so set them first
+    (and XLA's flags, which JAX reads when it starts: one thread for its CPU work)."""
+    saved = {name: os.environ.get(name) for name in (*THREAD_VARIABLES, "XLA_FLAGS")}
     os.environ.update({name: "1" for name in THREAD_VARIABLES})
+    os.environ["XLA_FLAGS"] = " ".join(filter(None, (os.environ.get("XLA_FLAGS"),
+                                                     *XLA_ONE_THREAD)))
     try:
         yield
     finally:

@@ -242,6 +242,7 @@ class ToolingNumbers:
     implementations: tuple[str, ...]
     lines: dict[tuple[str, str], int]  # (task, implementation) -> lines written
     logging_works: dict[str, bool]  # frameworks: TensorBoard curves and histograms read back
+    curves_read_back: dict[str, bool]  # ... the curves alone
     export_works: dict[str, bool]
     predictions_kept: dict[str, float]
 
@@ -253,5 +254,6 @@ def derive(record: dict) -> ToolingNumbers:
         {(r["task"], r["impl"]): r["lines"] for r in record["rows"]},
         {impl: b["histograms"] > 0 and b["scalar_max_difference"] < LOGGED_TOLERANCE
          for impl, b in boards.items()},
+        {impl: b["scalar_max_difference"] < LOGGED_TOLERANCE for impl, b in boards.items()},
         {impl: e["predictions_agree"] >= PREDICTIONS_KEPT for impl, e in exports.items()},
         {impl: e["predictions_agree"] for impl, e in exports.items()})

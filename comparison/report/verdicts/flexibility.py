@@ -99,9 +99,16 @@ def integrates_with_tools(records: Records) -> Judgement:
         verdicts.append(by_share(works, 2))
         parts.append(f"{TOOL_FRAMEWORKS[impl]}: TensorBoard in "
                      f"{n.lines['curves and histograms', impl]} lines "
-                     f"({'read back exactly' if n.logging_works[impl] else 'did not read back'}"
-                     f"), export kept {n.predictions_kept[impl]:.2%} of predictions")
+                     f"({_logged(n, impl)}), export kept {n.predictions_kept[impl]:.2%} of "
+                     "predictions")
     return judged(combine(verdicts), "; ".join(parts) + "; data loading not measured")
+
+
+def _logged(n: tooling.ToolingNumbers, impl: str) -> str:
+    if n.logging_works[impl]:
+        return "read back exactly"
+    return "curves read back exactly, no histograms" if n.curves_read_back[impl] else (
+        "did not read back")
 
 
 def distributed(records: Records) -> Judgement:
