@@ -119,3 +119,25 @@ def test_the_ports_cross_entropy_gradient_is_nan_where_a_neuron_saturates():
     z, y = jnp.array([[40.0]]), jnp.array([[1.0]])  # sigmoid(40) == 1.0 in float64
     assert jnp.isnan(jax.grad(lambda z: port.cross_entropy(port.sigmoid(z), y))(z)).all()
     assert jnp.isfinite(jax.grad(lambda z: network.cross_entropy_cost(z, y))(z)).all()
+
+
+def test_cli_trains_jax_and_writes_a_run_record(tiny, tmp_path):
+    import json
+
+    from comparison.cli import main
+
+    folder, _ = tiny
+    out = tmp_path / "run.json"
+    assert main(["train", "--impl", "jax", "--epochs", "2", "--data", str(folder),
+                 "--device", "cpu", "--train-size", "37", "--out", str(out)]) == 0
+    record = json.loads(out.read_text())
+    assert record["config"]["impl"] == "jax" and len(record["history"]["test_accuracy"]) == 2
+    assert record["provenance"]["jax"]
+
+
+def test_divergence_stops_with_a_hint(tiny_data):
+    from comparison.training import TrainingDiverged, train
+
+    config = TrainConfig(impl="jax", epochs=3, eta=1e308, lmbda=1.0, device="cpu")
+    with pytest.raises(TrainingDiverged, match="smaller eta"):
+        train(config, tiny_data, progress=False)

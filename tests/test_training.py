@@ -12,7 +12,7 @@ from comparison.training import TrainConfig, TrainingDiverged, minibatches, trai
     (dict(eta=0), "eta must be > 0"),
     (dict(batch_size=0), "batch size must be >= 1"),
     (dict(hidden=(0,)), "hidden layer needs >= 1"),
-    (dict(impl="jax"), "unknown implementation 'jax'"),
+    (dict(impl="mxnet"), "unknown implementation 'mxnet'"),
     (dict(impl="torch", per_example=True), "reference path only"),
 ])
 def test_invalid_configs_are_rejected(changes, message):
@@ -59,7 +59,7 @@ def test_cli_train_writes_a_run_record(tiny, tmp_path, capsys):
     assert "(37 training images" in printed and "best test accuracy" in printed
 
 
-@pytest.mark.parametrize("args", [["--eta", "-1"], ["--batch-size", "0"], ["--impl", "jax"],
+@pytest.mark.parametrize("args", [["--eta", "-1"], ["--batch-size", "0"], ["--impl", "mxnet"],
                                   ["--hidden", "0"]])
 def test_cli_usage_errors(args, capsys):
     with pytest.raises(SystemExit) as exit_:

@@ -82,6 +82,7 @@ PATHS = {
         options=(("jit_compile", False), ("steps_per_execution", STEPS_PER_EXECUTION))),
     # always compiled (jax.jit): its first mini-batch, timed apart, is the compile time
     "jax float32": TimedPath("jax", "float32"),
+    "jax CUDA float32": TimedPath("jax", "float32", device="cuda"),  # a CUDA build of JAX
 }
 SCRATCH = {"float32": "scratch float32", "float64": "scratch float64"}
 # Each built-in option against the same library without it.
@@ -100,7 +101,8 @@ MEMORY_PROBE = REPO / "comparison" / "experiments" / "memory_probe.py"
 # Asked for with `--device cuda`, the run is a GPU record: it answers one question, from what
 # size the GPU beats each implementation's fastest CPU path on the same machine, so it times
 # only those. The rest of the CPU sweep is the CPU-only run's job.
-GPU_RECORD_PATHS = ("scratch float32", "torch float32", "keras float32", "torch CUDA float32")
+GPU_RECORD_PATHS = ("scratch float32", "torch float32", "keras float32", "torch CUDA float32",
+                    "jax float32", "jax CUDA float32")
 POINT_KEYS = {"batch": "batch_size", "width": "width", "conv": "batch_size"}
 
 
@@ -158,12 +160,22 @@ def make_config(profile: str, context: Context) -> Config:
     cuda = torch.cuda.is_available() and context.device != "cpu"
     gpu_record = cuda and context.device.startswith("cuda")
     paths = [name for name, path in PATHS.items()
-             if (path.device == "cpu" or cuda) and path.impl in installed()
+             if path.impl in installed()
+             and (path.device == "cpu" or (cuda and _cuda_in(path.impl)))
              and (name in GPU_RECORD_PATHS or not gpu_record)]
     return Config(profile=profile, **PROFILES[profile],
                   threads=machine.usable_cpus()["usable"], paths=tuple(paths),
                   implementations=tuple(installed()), seed=context.seed,
                   gpu=torch.cuda.get_device_name(0) if cuda else None)
+
+
+def _cuda_in(impl: str) -> bool:
+    """Whether ``impl`` can use the GPU PyTorch sees (JAX only with its CUDA build)."""
+    if impl != "jax":
+        return True
+    import jax
+
+    return any(d.platform == "gpu" for d in jax.devices())
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ class JaxRunner:
         if variant.jax_forward is None:
             raise ValueError(f"the {config.variant!r} variant is not written in JAX here; "
                              "choose another variant or implementation")
-        self.device = _device(config.device)
+        self._device = _device(config.device)
+        self.device = "cpu" if self._device.platform == "cpu" else f"cuda:{self._device.id}"
         self.dtype = config.dtype
         self.forward = _function(variant.jax_forward)
         self.cost = _function(variant.jax_cost) if variant.jax_cost else network.COSTS[config.cost]
@@ -37,7 +38,7 @@ class JaxRunner:
         self._step = network.make_step(self.forward, self.cost, self.optimizer, config.lmbda,
                                        n_train)
         self._logits = jax.jit(self.forward)
-        with jax.default_device(self.device):
+        with jax.default_device(self._device):
             self._set(network.init(config.sizes(), config.init, config.seed, config.dtype))
             self._splits = {name: SplitArrays(
                 jnp.asarray(split.x, self.dtype), jnp.asarray(split.y),
@@ -45,7 +46,7 @@ class JaxRunner:
                 for name, split in zip(SPLITS, (data.train, data.validation, data.test))}
 
     def _set(self, params: network.Params) -> None:
-        self.model = jax.device_put(params, self.device)  # the parameter pytree
+        self.model = jax.device_put(params, self._device)  # the parameter pytree
         self.state = self.optimizer.init(self.model)
 
     def split(self, name: str) -> SplitArrays:
@@ -73,7 +74,7 @@ class JaxRunner:
 
     def outputs(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(self._logits(self.model, jax.device_put(x.astype(self.dtype),
-                                                                  self.device)))
+                                                                  self._device)))
 
     def parameters(self) -> Parameters:
         return network.get_parameters(self.model)

@@ -33,12 +33,14 @@ COLOURS = {
     "book per-example (float64)": GREY, "scratch float64": BLUE, "scratch float32": SKY,
     "torch float64": VERMILLION, "torch float32": ORANGE, "torch.compile float32": PURPLE,
     "torch CUDA float32": YELLOW, "keras float32": GREEN, "jax float32": "#000000",
+    "jax CUDA float32": GREY,
 }
 # A marker per path too, so that lines stay apart in print and for any colour vision.
 MARKERS = {
     "book per-example (float64)": "x", "scratch float64": "o", "scratch float32": "s",
     "torch float64": "^", "torch float32": "v", "torch.compile float32": "D",
     "torch CUDA float32": "P", "keras float32": "*", "jax float32": "d",
+    "jax CUDA float32": "p",
 }
 LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
           "torch-paired": "PyTorch, scratch's initial weights", "keras": "Keras (TensorFlow)",

@@ -124,7 +124,18 @@ def gpu_quotes(record: dict) -> dict[str, str]:
         "protocol": ("timed with the protocol of this page: every speed-up with its interval"
                      if new_protocol(record) else OLD_PROTOCOL + ": its speed-ups are medians"),
         "cpu_rows_note": cpu_rows_note(record),
+        "jax": jax_on_gpu(record),
     }
+
+
+def jax_on_gpu(record: dict) -> str:
+    """Whether the record timed JAX on the GPU, and why not if it did not."""
+    paths = record["config"]["paths"]
+    if "jax CUDA float32" in paths:
+        return "JAX on the GPU is in the record: its rows are the jax CUDA float32 path."
+    why = ("the record was made without JAX installed" if not record["provenance"].get("jax")
+           else "the JAX installed there had no CUDA build")
+    return f"JAX on the GPU was **not measured**: {why}."
 
 
 def cpu_rows_note(record: dict) -> str:
