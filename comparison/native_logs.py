@@ -5,12 +5,13 @@ file descriptor 2 before its logging is set up, so ``TF_CPP_MIN_LOG_LEVEL`` no l
 them (tensorflow/tensorflow#100442): "oneDNN custom operations are on", the CPU-feature notice,
 and, in float64, one "Not handling type DT_DOUBLE" per graph it optimises, about a hundred per
 run. Keras adds a Python warning each time a model is rebuilt ("triggered tf.function
-retracing"), which the experiments do on purpose. None of them asks the reader to act.
+retracing"), which the experiments do on purpose; PyTorch's profiler (kineto) announces each
+start and stop. None of them asks the reader to act.
 
 ``filtered_stderr`` routes descriptor 2 (inherited by every worker process) through a pipe and
 drops only those lines: absl's ``I``/``W`` lines, its "before absl::InitializeLog()" banner, the
-CPU-feature notice's second line and the retracing warning. Errors (``E``/``F`` lines),
-Python warnings and tracebacks, and progress bars pass through unchanged.
+CPU-feature notice's second line, the retracing warning and the profiler's notices. Errors
+(``E``/``F`` lines), Python warnings and tracebacks, and progress bars pass through unchanged.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ DROPPED = re.compile(
     rb"(?:[IW]\d{4} \d+:\d+:\d+\.\d+ +\d+ [\w.]+:\d+\] "  # absl INFO and WARNING lines
     rb"|WARNING: All log messages before absl::InitializeLog\(\) is called"
     rb"|To enable the following instructions: "  # second line of TF's CPU-feature notice
-    rb"|WARNING:tensorflow:\d+ out of the last \d+ calls to .* triggered tf\.function retracing)"
+    rb"|WARNING:tensorflow:\d+ out of the last \d+ calls to .* triggered tf\.function retracing"
+    rb"|USDT:[\d-]+ [\d:]+ \d+:\d+ SyncActivityProfilerHandler\.cpp:\d+\] profiler_"
+    rb")"
     rb"[^\n]*\n?")
 
 

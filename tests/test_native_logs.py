@@ -12,6 +12,7 @@ CHATTER = [
     b"To enable the following instructions: AVX2 FMA, in other operations, rebuild it.\n",
     b"WARNING:tensorflow:5 out of the last 204 calls to <function f at 0x1> triggered "
     b"tf.function retracing. Tracing is expensive\n",
+    b"USDT:2026-11-24 01:33:10 10045:10045 SyncActivityProfilerHandler.cpp:52] profiler_start\n",
 ]
 KEPT = [
     b"E0000 00:00:1795464736.446347   19465 util.cc:163] a real error\n",

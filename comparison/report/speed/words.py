@@ -184,12 +184,16 @@ def jax_quotes(record: dict, small: int, widest: int) -> dict[str, str]:
     ends = {"batch": {"batch_size": small}, "width": {"width": widest}}
     said, summary = [], []
     for sweep, point in ends.items():
-        jax, torch = (next(r for r in ok_rows(record, sweep) if r["path"] == path
-                           and all(r[k] == v for k, v in point.items()))
+        jax, torch = (next((r for r in ok_rows(record, sweep) if r["path"] == path
+                            and all(r[k] == v for k, v in point.items())), None)
                       for path in ("jax float32", "torch float32"))
+        where = f"mini-batch {small}" if sweep == "batch" else f"width {widest}"
+        if jax is None or torch is None:  # a path failed there: its row says why
+            said.append(f"at {where} it was not measured")
+            summary.append(f"nothing at {where} (not measured)")
+            continue
         versus = find(record, sweep, "jax float32", "scratch float32", **point)
         pairs = as_comparison(timing.paired_ratio(jax["times_s"], torch["times_s"]))
-        where = f"mini-batch {small}" if sweep == "batch" else f"width {widest}"
         said.append(f"at {where} it takes {epoch_text(jax)} s per epoch: "
                     f"{takes(versus, NUMPY_TIME)} and {takes(pairs, PYTORCH_TIME)}")
         summary.append(f"{takes(versus, NUMPY_TIME)} at {where}")
@@ -197,11 +201,17 @@ def jax_quotes(record: dict, small: int, widest: int) -> dict[str, str]:
                 if r["path"] == "jax float32"]
     return {"jax_paragraph": (
                 "JAX, with `jax.grad` for the gradients and the whole step compiled by `jax.jit`: "
-                + "; ".join(said) + f". Compiling a step took {min(compiles):.2f}–"
-                f"{max(compiles):.2f} s per shape (its first mini-batch, timed apart and not in "
-                "the samples), paid again for every new mini-batch size or width."),
+                + "; ".join(said) + _compile_text(compiles)),
             "jax_summary": "JAX takes " + ", ".join(summary),
             "jax_batch_crossover_f32": crossover_text(record, "batch", "jax float32",
                                                       "scratch float32", "JAX"),
             "jax_width_crossover_f32": crossover_text(record, "width", "jax float32",
                                                       "scratch float32", "JAX")}
+
+
+def _compile_text(compiles: list[float]) -> str:
+    if not compiles:
+        return "."
+    return (f". Compiling a step took {min(compiles):.2f}–{max(compiles):.2f} s per shape (its "
+            "first mini-batch, timed apart and not in the samples), paid again for every new "
+            "mini-batch size or width.")
