@@ -15,7 +15,7 @@ from comparison.report.verdicts import (
     judged,
 )
 
-FRAMEWORKS = {"torch": "PyTorch", "keras": "Keras"}
+FRAMEWORKS = {"torch": "PyTorch", "keras": "Keras", "jax": "JAX"}
 LESS_CODE_CLEAR = 1.5  # "less code": the scratch code at least this many times the size
 RULE_HAND_WRITTEN = ("supported if the scratch code has at least one line of hand-derived "
                      "gradient and of update while no framework has a gradient line; refuted "
