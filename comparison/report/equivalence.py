@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from comparison.report.markdown import SHORT_NAMES, jax_note, keras_note, markdown_table, plural
+from comparison.report.markdown import (
+    SHORT_NAMES,
+    extra_note,
+    keras_note,
+    markdown_table,
+    plural,
+)
 
 
 def equivalence_settings(record: dict) -> str:
@@ -21,27 +27,19 @@ def equivalence_quotes(record: dict) -> dict[str, str]:
             "worst_float32": f"{worst['torch']['float32']:.1e}",
             "keras_worst_float64": f"{keras['float64']:.1e}" if keras else "not measured",
             "keras_worst_float32": f"{keras['float32']:.1e}" if keras else "not measured",
-            "keras_note": keras_note(record), "keras_sentence": keras_sentence(record),
-            "jax_sentence": jax_sentence(record),
+            "keras_note": keras_note(record),
+            "keras_sentence": agreement_sentence(record, "keras"),
+            "jax_sentence": agreement_sentence(record, "jax"),
             "examples": f"{config['examples']:,}", "epochs": plural(config["epochs"], "epoch")}
 
 
-def jax_sentence(record: dict) -> str:
-    """JAX's agreement with the scratch code, or why there is none."""
-    found = record["worst"].get("jax")
+def agreement_sentence(record: dict, impl: str) -> str:
+    """An optional implementation's agreement with the scratch code, or why there is none."""
+    found = record["worst"].get(impl)
     if found is None:
-        return jax_note(record)
-    return (f"JAX, started and fed the same way, agrees to {found['float64']:.1e} in float64 "
-            f"and {found['float32']:.1e} in float32.")
-
-
-def keras_sentence(record: dict) -> str:
-    """Keras's agreement with the scratch code, or why there is none."""
-    keras = record["worst"].get("keras")
-    if keras is None:
-        return keras_note(record)
-    return (f"Keras, started and fed the same way, agrees to {keras['float64']:.1e} in float64 "
-            f"and {keras['float32']:.1e} in float32.")
+        return extra_note(record, impl)
+    return (f"{SHORT_NAMES[impl]}, started and fed the same way, agrees to "
+            f"{found['float64']:.1e} in float64 and {found['float32']:.1e} in float32.")
 
 
 STATISTIC = "largest absolute difference over every weight and bias, one run each"
