@@ -16,7 +16,8 @@ import os
 import time
 from pathlib import Path
 
-BUSY_SHARE = 0.5  # busy: other work took more than this share of the usable CPUs
+BUSY_SHARE = 0.25  # busy: other work took more than this share of the usable CPUs (one
+# busy core of two must count: it halves what a multi-threaded path can use)
 BUSY_STEAL = 0.05  # ... or the hypervisor stole more than this share of CPU time
 IDLE_WINDOW_S = 1.0  # how long to sleep while watching the others' work
 CGROUP = Path("/sys/fs/cgroup")

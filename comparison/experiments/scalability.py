@@ -4,6 +4,12 @@ The PyTorch network is trained with DistributedDataParallel, started by ``torchr
 gloo backend on the loopback interface, with 1 and with 2 processes. Both see the same global
 mini-batches, so they compute the same updates: the replicas must stay identical, and the
 2-process result must equal the 1-process one to round-off.
+
+A fair baseline: the machine's usable CPUs are shared out, so the single process gets all of
+them as threads and each of the two processes half. (Pinning the single process to one thread
+would compare two cores with one.) Each epoch is timed; the speed-up is the median of the
+per-epoch ratios with its order-statistic interval (``timing.py``), so the full profile trains
+``timing.MIN_SAMPLES`` epochs, the fewest that give a 95% interval.
 """
 
 from __future__ import annotations
@@ -19,12 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from comparison.data import load_dataset
+from comparison.experiments import machine, timing
 from comparison.experiments.context import Context
 from comparison.results.provenance import REPO
 
-SOURCES = ("experiments/scalability.py", "experiments/ddp_worker.py")
-PROFILES = {"smoke": dict(train_size=200, epochs=1), "quick": dict(train_size=10_000, epochs=1),
-            "full": dict(train_size=50_000, epochs=3)}
+SOURCES = ("experiments/scalability.py", "experiments/ddp_worker.py", "experiments/machine.py",
+           "experiments/timing.py")
+PROFILES = {"smoke": dict(train_size=200, epochs=1), "quick": dict(train_size=5_000, epochs=3),
+            "full": dict(train_size=20_000, epochs=timing.MIN_SAMPLES)}
 WORKER = "comparison.experiments.ddp_worker"
 # torchrun, started so that it dies with this process: a killed run must not leave it and its
 # workers training. ``die_with_parent`` asks the kernel for SIGTERM when this process dies, and
@@ -43,11 +51,17 @@ class Config:
     batch_sizes: tuple[int, ...] = (10, 100)  # global mini-batches
     eta: float = 0.5
     seed: int = 0
+    cpus: int = 1  # the CPUs this run may use, shared out between the processes
     datasets: tuple[str, ...] = ("mnist",)
+
+    def threads(self, processes: int) -> int:
+        """Threads per process: the usable CPUs shared out (at least one each)."""
+        return max(1, self.cpus // processes)
 
 
 def make_config(profile: str, context: Context) -> Config:
-    return Config(profile=profile, **PROFILES[profile], seed=context.seed)
+    return Config(profile=profile, **PROFILES[profile], seed=context.seed,
+                  cpus=machine.usable_cpus()["usable"])
 
 
 def run(config: Config, context: Context) -> dict:
@@ -64,15 +78,24 @@ def run(config: Config, context: Context) -> dict:
         one, two = runs[b, 1], runs[b, 2]
         difference = max(difference, float(np.max(np.abs(
             np.array(one.pop("parameters")) - np.array(two.pop("parameters"))))))
-        speedup[str(b)] = float(np.median(one["seconds"]) / np.median(two["seconds"]))
-        rows += [{"batch_size": b, "processes": n, "median_epoch_s": float(np.median(r["seconds"])),
+        speedup[str(b)] = _speedup(one["seconds"], two["seconds"])
+        rows += [{"batch_size": b, "processes": n, "threads_per_process": config.threads(n),
+                  "median_epoch_s": float(np.median(r["seconds"])), "epoch_s": r["seconds"],
                   "speedup": float(np.median(one["seconds"]) / np.median(r["seconds"])),
                   "test_accuracy": r["test_accuracy"],
                   "replica_max_difference": r["replica_max_difference"]}
                  for n, r in ((1, one), (2, two))]
     return {"rows": rows, "speedup": speedup, "one_vs_two_max_difference": difference,
             "replica_max_difference": max(r["replica_max_difference"] for r in rows),
-            "cores": os.cpu_count()}
+            "cores": config.cpus}
+
+
+def _speedup(one: list[float], two: list[float]) -> dict:
+    """1-process epoch time / 2-process epoch time, epoch by epoch (the k-th epochs of both
+    runs train on the same batches), with its interval."""
+    found = timing.paired_ratio(one, two)
+    return {"ratio": found.median, "low": found.low, "high": found.high,
+            "coverage": found.coverage}
 
 
 def _torchrun(processes: int, batch_size: int, arrays: Path, out: Path, config: Config) -> dict:
@@ -80,8 +103,8 @@ def _torchrun(processes: int, batch_size: int, arrays: Path, out: Path, config: 
                                "--out", str(out), "--epochs", str(config.epochs),
                                "--batch-size", str(batch_size), "--eta", str(config.eta),
                                "--seed", str(config.seed))
-    # One thread per process: two processes already fill the two cores of a CI machine.
-    env = os.environ | {"OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo"}
+    env = os.environ | {"OMP_NUM_THREADS": str(config.threads(processes)),
+                        "GLOO_SOCKET_IFNAME": "lo"}
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"torchrun with {processes} processes failed:\n{done.stderr[-2000:]}")
@@ -107,7 +130,7 @@ SAME_RESULT = 1e-4  # the replicas: DDP broadcasts one update to both, so they s
 @dataclass(frozen=True)
 class ScalingNumbers:
     cores: int
-    speedup: dict[int, float]  # global mini-batch -> 1-process time / 2-process time
+    speedup: dict[int, dict]  # global mini-batch -> 1-process time / 2-process time, interval
     one_vs_two: float  # largest parameter difference, 2 processes against 1
     replicas: float  # largest difference between the 2 processes' replicas
     accuracy_gap: float  # largest |2-process test accuracy - 1-process|, over mini-batches

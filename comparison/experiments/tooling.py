@@ -201,16 +201,23 @@ def _jax_run(train_config: TrainConfig, data, config: Config, folder: Path
 
 
 def read_back_tensors(logdir: Path, logged: dict[str, list]) -> dict:
-    """TensorBoard's writer stores scalars as tensor events: read them back and compare."""
+    """TensorBoard's writer stores every summary as tensor events: read them back, compare
+    the scalars with what was logged, and count what the file holds of each kind (the plugin
+    that each tag names), histograms and graph included."""
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
     from tensorboard.util.tensor_util import make_ndarray
 
     events = EventAccumulator(str(logdir), size_guidance={"tensors": 0})
     events.Reload()
+    tags = events.Tags()
+    plugin = {tag: events.SummaryMetadata(tag).plugin_data.plugin_name for tag in tags["tensors"]}
     difference = max(abs(float(make_ndarray(e.tensor_proto)) - value)
                      for tag, values in logged.items()
                      for e, value in zip(events.Tensors(tag), values, strict=True))
-    return {"scalar_tags": sorted(events.Tags()["tensors"]), "histograms": 0, "graph_nodes": 0,
+    return {"scalar_tags": sorted(t for t, p in plugin.items() if p == "scalars"),
+            "histograms": sum(len(events.Tensors(t)) for t, p in plugin.items()
+                              if p == "histograms"),
+            "graph_nodes": len(events.Graph().node) if tags["graph"] else 0,
             "scalar_max_difference": float(difference),
             "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
 

@@ -20,6 +20,7 @@ from comparison.report.markdown import (
 BOOK_EPOCHS = 30  # every run the book reports trained for 30 epochs
 PAIR_TOLERANCE = 0.005  # "the same outcome": the paired runs' statistics within half a point
 STATISTIC_NAMES = {"best": "best epoch", "final": "final epoch"}
+WIDE_CHANCE = 0.5  # a chance's interval wider than this pins nothing down: the page says so
 
 
 def book_settings(record: dict) -> str:
@@ -40,19 +41,62 @@ def _book_figure(setting: dict) -> str:
 
 
 def book_summary(record: dict) -> str:
-    """The book's statistic (best of the first three seeds), the gap, the chance that a best of
-    three reaches the book, and the spread over all seeds."""
+    """The book's statistic (best of the first three seeds), the gap, and the spread over
+    all seeds."""
     rows = [[r["setting"], IMPL_NAMES[r["impl"]], pct(r["book"]), pct(r["best_of_3"]),
              "—" if r["gap_to_book_pp"] is None else f"{r['gap_to_book_pp']:+.2f}",
-             pct(r["chance_best_of_3"]),
-             f"{pct(r['mean'])} ({pct(r['min'])}–{pct(r['max'])})",
+             f"{pct(r['mean'])} ({pct(r['min'])}–{pct(r['max'])})", r["seeds"],
              f"{r['stalled']}/{r['seeds']}", f"{r['seconds_per_epoch']:.2f}"]
             for r in record["rows"] if r["dataset"] == "mnist"]
-    seeds = record["config"]["seeds"]
-    return markdown_table(["run", "implementation", "book", "best of 3 seeds",
-                           "gap (pp)", "chance a best of 3 reaches the book",
-                           f"mean over {plural(seeds, 'seed')} (min–max)", "stalled",
-                           "s/epoch"], rows, "llrrrrrrr")
+    return markdown_table(["run", "implementation", "book", "best of 3 seeds", "gap (pp)",
+                           "mean (min–max)", "seeds", "stalled", "s/epoch"], rows,
+                          "llrrrrrrr")
+
+
+def _chance(row: dict, key: str) -> str:
+    return (f"{row[key]:.0%} [{row[f'{key}_low']:.0%}–{row[f'{key}_high']:.0%}]"
+            if row.get(f"{key}_low") is not None else "—")
+
+
+def book_chances(record: dict) -> str:
+    """How often a single run, and a best of three, reached the book's figure, with
+    bootstrap intervals over the seeds."""
+    rows = [[r["setting"], IMPL_NAMES[r["impl"]], pct(r["book"]), STATISTIC_NAMES[r["statistic"]],
+             r["seeds"], _chance(r, "chance_single"), _chance(r, "chance_best_of_3")]
+            for r in record["rows"] if r["dataset"] == "mnist" and r.get("chance_single_low")
+            is not None]
+    return markdown_table(["run", "implementation", "book", "statistic", "seeds",
+                           "a single run reaches the book", "a best of 3 reaches the book"],
+                          rows, "llrlrrr")
+
+
+def luck(record: dict) -> str:
+    """What the seeds say of the book's chapter-1 figure, in words chosen by the numbers."""
+    setting = record["config"].get("luck_setting", "ch1-30")
+    rows = [r for r in record["rows"] if (r["dataset"], r["setting"]) == ("mnist", setting)
+            and r.get("chance_best_of_3_low") is not None and r["impl"] != "torch-paired"]
+    if not rows:
+        return "This run has no seeds to estimate the chances from."
+    parts = [f"{IMPL_NAMES[r['impl']]} {_chance(r, 'chance_best_of_3')} over "
+             f"{plural(r['seeds'], 'seed')}" for r in rows]
+    widest = max(r["chance_best_of_3_high"] - r["chance_best_of_3_low"] for r in rows)
+    wide = (f" An interval {widest:.0%} wide says the seeds run were too few to pin the chance "
+            "down." if widest > WIDE_CHANCE else "")
+    return (f"On {setting}, the chance that a best of three reaches the book's "
+            f"{pct(rows[0]['book'])}: " + "; ".join(parts) + "." + wide)
+
+
+def chapter_3(record: dict) -> str:
+    """The book's chapter-3 figure is one run's final epoch: how many of ours reached it."""
+    rows = [r for r in record["rows"] if r["dataset"] == "mnist" and r["statistic"] == "final"
+            and r["book"] is not None and r["impl"] != "torch-paired"]
+    if not rows:
+        return "This run has no chapter-3 rows."
+    parts = [f"{r['setting']} in {IMPL_NAMES[r['impl']]}: "
+             f"{round(r['chance_single'] * r['seeds'])} of {plural(r['seeds'], 'run')} reached "
+             f"{pct(r['book'])} (runs ended at {pct(r['min'])}–{pct(r['max'])})" for r in rows]
+    return ("The book's chapter-3 figures are single runs, each scored at its final epoch; "
+            "ours, run by run: " + "; ".join(parts) + ".")
 
 
 def book_fashion(record: dict) -> str:
@@ -174,6 +218,8 @@ def book_quotes(record: dict) -> dict[str, str]:
         "datasets": ", ".join(config["datasets"]),
         "stalled": f"{sum(r['stalled'] for r in own)} of {plural(runs, 'run')}",
         "paired_conclusion": paired_conclusion(record),
+        "luck": luck(record),
+        "chapter_3": chapter_3(record),
         "spread_conclusion": spread_conclusion(record),
         "profile_note": profile_note(record),
         "built_from": built_from(record),
@@ -226,7 +272,8 @@ def _mean_of(n: int) -> str:
 
 STATISTIC = ("each setting's own statistic (the best epoch for chapter 1, the final epoch for "
              "chapter 3) on the book's data split; the book's figure is compared with the best "
-             "of the first three seeds; mean, min and max are over all seeds")
+             "of the first three seeds; mean, min and max are over all seeds; chances with a "
+             "95% percentile-bootstrap interval over the seeds")
 TABLES = {"summary": book_summary, "settings": book_settings, "per_seed": book_per_seed,
-          "fashion": book_fashion}
+          "fashion": book_fashion, "chances": book_chances}
 quotes = book_quotes

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from comparison.experiments import timing
 from comparison.experiments.convergence import PROFILES
 from comparison.report.figures import COLOURS, LABELS, legend_below
 from comparison.report.markdown import IMPL_NAMES, markdown_table, plural
@@ -50,6 +52,45 @@ def summary_table(record: dict) -> str:
     return markdown_table(["implementation", "mini-batch", "eta", "test accuracy",
                            "training seconds to reach it: median (range), seeds",
                            "epochs (median)"], rows, "lrrrll")
+
+
+def paired_ratio(record: dict, impl: str, batch_size: int, target: float) -> dict | None:
+    """Training seconds to ``target``, ``impl`` over the NumPy code, paired seed by seed (the
+    same batch order), with the median's interval; a run that never reached the target counts
+    as infinitely slow, and seeds where neither did are left out."""
+    def seconds(name: str) -> dict[int, float]:
+        return {r["seed"]: r["seconds"] if r["reached"] else float("inf")
+                for r in record["rows"] if (r["impl"], r["batch_size"], r["target"])
+                == (name, batch_size, target)}
+    mine, scratch = seconds(impl), seconds("scratch")
+    seeds = [s for s in mine if s in scratch and min(mine[s], scratch[s]) < float("inf")]
+    if not seeds:
+        return None
+    found = timing.median_interval([mine[s] / scratch[s] for s in seeds])
+    return {"batch_size": batch_size, "ratio": found.median, "low": found.low,
+            "high": found.high, "coverage": found.coverage, "seeds": len(seeds)}
+
+
+def ratio_text(found: dict) -> str:
+    """"1.23x [1.10–1.40]"; a run that never reached the target makes a bound infinite."""
+    def bound(x: float) -> str:
+        return "∞" if math.isinf(x) else f"{x:.2f}"
+    return f"{bound(found['ratio'])}x [{bound(found['low'])}–{bound(found['high'])}]"
+
+
+def ratios_table(record: dict) -> str:
+    """The paired ratios the time-to-accuracy verdict reads."""
+    target = max(record["config"]["targets"])
+    rows = []
+    for impl in record["config"]["implementations"]:
+        for batch_size, _ in _settings(record):
+            found = None if impl == "scratch" else paired_ratio(record, impl, batch_size, target)
+            if found:
+                rows.append([IMPL_NAMES[impl], batch_size, ratio_text(found),
+                             f"{found['coverage']:.0%}", found["seeds"]])
+    return markdown_table(["implementation", "mini-batch",
+                           f"seconds to {target:.0%} / the NumPy code's (interval)",
+                           "the interval's confidence", "paired seeds"], rows, "lrrrr")
 
 
 def convergence_quotes(record: dict) -> dict[str, str]:
@@ -106,5 +147,5 @@ def figures(record: dict) -> Iterator[tuple[str, Figure]]:
 STATISTIC = ("training seconds (evaluation excluded) until the test accuracy, measured every "
              "{eval_every} examples, first reaches each target; median and range over the "
              "seeds")
-TABLES = {"summary": summary_table}
+TABLES = {"summary": summary_table, "ratios": ratios_table}
 quotes = convergence_quotes

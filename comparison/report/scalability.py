@@ -7,43 +7,58 @@ from comparison.report.markdown import markdown_table, pct, plural
 
 
 def scalability_runs(record: dict) -> str:
-    rows = [[r["batch_size"], r["processes"], f"{r['median_epoch_s']:.3f}", f"{r['speedup']:.2f}x",
-             pct(r["test_accuracy"]), f"{r['replica_max_difference']:.1e}"]
-            for r in record["rows"]]
-    return markdown_table(["global mini-batch", "processes", "s per epoch (median)",
-                           "speed-up over 1 process", "test accuracy",
+    rows = [[r["batch_size"], r["processes"], r.get("threads_per_process", 1),
+             f"{r['median_epoch_s']:.3f}", pct(r["test_accuracy"]),
+             f"{r['replica_max_difference']:.1e}"] for r in record["rows"]]
+    return markdown_table(["global mini-batch", "processes", "threads each",
+                           "s per epoch (median)", "test accuracy",
                            "largest difference between replicas"], rows)
 
 
+def speedup_text(found: dict) -> str:
+    return f"{found['ratio']:.2f}x [{found['low']:.2f}–{found['high']:.2f}]"
+
+
+def threads_text(record: dict) -> str:
+    """How the CPUs were shared out: threads per process in each run."""
+    each = {r["processes"]: r.get("threads_per_process", 1) for r in record["rows"]}
+    return "; ".join(f"{n} {'process' if n == 1 else 'processes'} with "
+                     f"{plural(t, 'thread')} each" for n, t in sorted(each.items()))
+
+
 def scalability_quotes(record: dict) -> dict[str, str]:
-    config = record["config"]
+    config, numbers = record["config"], scalability.derive(record)
+    small, large = config["batch_sizes"][0], config["batch_sizes"][-1]
     return {"cores": str(record["cores"]), "epochs": plural(config["epochs"], "epoch"),
             "examples": f"{config['train_size']:,}",
-            "speedup_small": f"{record['speedup'][str(config['batch_sizes'][0])]:.2f}",
-            "speedup_large": f"{record['speedup'][str(config['batch_sizes'][-1])]:.2f}",
-            "small_batch": str(config["batch_sizes"][0]),
-            "large_batch": str(config["batch_sizes"][-1]),
+            "threads": threads_text(record),
+            "speedup_small": speedup_text(numbers.speedup[small]),
+            "speedup_large": speedup_text(numbers.speedup[large]),
+            "small_batch": str(small), "large_batch": str(large),
             "one_vs_two": f"{record['one_vs_two_max_difference']:.1e}",
             "replicas": f"{record['replica_max_difference']:.1e}",
-            "accuracy_gap": f"{scalability.derive(record).accuracy_gap * 100:.2f}",
-            "conclusion": conclusion(scalability.derive(record))}
+            "accuracy_gap": f"{numbers.accuracy_gap * 100:.2f}",
+            "conclusion": conclusion(numbers)}
 
 
 def conclusion(n: scalability.ScalingNumbers) -> str:
-    """Whether two processes paid here, in words chosen by the numbers."""
+    """Whether two processes paid here, in words chosen by the numbers and their intervals."""
     if not n.works:
         return ("The 2-process run did **not** give the 1-process result here, so its speed "
                 "is beside the point until that is explained.")
-    best = max(n.speedup.values())
-    if best < 1:
-        return ("Two processes were slower than one at every mini-batch measured: each step "
-                "ends with an all-reduce of the gradients, and for a network this small that "
-                "exchange and the wait for the slower process cost more than the arithmetic "
-                "shared out.")
-    return (f"Two processes paid at best {best:.2f}x here: where each step has enough "
-            "arithmetic per process, sharing it out outweighs the all-reduce at its end.")
+    if all(s["high"] < 1 for s in n.speedup.values()):
+        return ("Two processes were slower than one at every mini-batch measured (intervals "
+                "below 1): each step ends with an all-reduce of the gradients, and here that "
+                "exchange cost more than the arithmetic it shared out.")
+    if any(s["low"] > 1 for s in n.speedup.values()):
+        best = max(n.speedup.values(), key=lambda s: s["ratio"])
+        return (f"Two processes paid at best {speedup_text(best)} here, where each step had "
+                "enough arithmetic per process to outweigh the all-reduce at its end.")
+    return ("At no mini-batch did the interval of the speed-up lie above 1: this run cannot "
+            "say that two processes paid.")
 
 
-STATISTIC = "median seconds per epoch over the epochs of one run per setting"
+STATISTIC = ("median seconds per epoch over the epochs of one run per setting; speed-ups: "
+             "median of per-epoch ratios with a 95% order-statistic interval")
 TABLES = {"runs": scalability_runs}
 quotes = scalability_quotes

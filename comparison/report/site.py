@@ -35,7 +35,7 @@ from comparison.report.lint import glued_values, missing
 from comparison.report.markdown import text
 from comparison.report.pages import presenter
 from comparison.report.provenance import provenance_box
-from comparison.report.verdicts.claims import rules_table, verdict_table
+from comparison.report.verdicts.claims import legend_table, rules_table, verdict_table
 from comparison.results import store
 
 BLOCK = re.compile(r"^(?P<indent>[ \t]*)<!-- result:(?P<kind>table|figures?|provenance|source)"
@@ -136,6 +136,8 @@ class Site:
                 return verdict_table(self.records)
         if args == "verdicts.rules":
             return rules_table()
+        if args == "verdicts.legend":
+            return legend_table(self.records)
         name, _, table = args.partition(".")
         tables = getattr(self._presenter(name, where), "TABLES", {})
         if table not in tables:

@@ -75,11 +75,13 @@ def jax_sentence(record: dict) -> str:
     if board is None:
         return jax_note(record)
     export = record["exports"]["jax"]
-    return (f"JAX has no logger of its own: TensorBoard's writer logged its "
+    graph = f"a graph of {board['graph_nodes']} nodes" if board["graph_nodes"] else "no graph"
+    return (f"JAX has no logger of its own: with TensorBoard's writer, its event files held "
             f"{len(board['scalar_tags'])} curves (read back within "
-            f"{board['scalar_max_difference']:.1e} of the values logged), with no histograms "
-            f"or graph, since that writer has neither. `jax.export` kept "
-            f"{pct(export['predictions_agree'])} of the test predictions.")
+            f"{board['scalar_max_difference']:.1e} of the values logged), "
+            f"{plural(board['histograms'], 'histogram')} and {graph}. `jax.export` kept "
+            f"{pct(export['predictions_agree'])} of the test predictions. JAX is beside the "
+            "texts' claims and does not move the verdict.")
 
 
 STATISTIC = "lines counted from the source; one training run of each implementation"

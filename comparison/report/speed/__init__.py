@@ -20,6 +20,7 @@ from __future__ import annotations
 from comparison.report.speed.figures import figures
 from comparison.report.speed.noise import noise_flags, speed_machine, speed_noise
 from comparison.report.speed.products import (
+    speed_efficiency,
     speed_gap,
     speed_peak,
     speed_products,
@@ -48,7 +49,7 @@ TABLES = {"batch": lambda r: speed_sweep(r, "batch"), "width": lambda r: speed_s
           "crossovers": speed_comparisons, "threads": speed_threads, "conv": speed_conv,
           "options": speed_options, "noise": speed_noise, "machine": speed_machine,
           "gap": speed_gap, "products": speed_products, "peak": speed_peak,
-          "resources": speed_resources}
+          "resources": speed_resources, "efficiency": speed_efficiency}
 
 
 quotes = speed_quotes

@@ -86,6 +86,34 @@ def speed_resources(record: dict) -> str:
                            "added by training (MB)"], rows)
 
 
+def best_throughput(record: dict, path: str) -> dict | None:
+    """The mini-batch where ``path`` trains most examples per second (all usable threads),
+    with the interval of its time per example: training efficiency, per core."""
+    rows = [r for r in record.get("rows", []) if (r["sweep"], r["path"], r["status"])
+            == ("batch", path, "ok") and r["threads"] == record["config"]["threads"]]
+    if not rows:
+        return None
+    best = max(rows, key=lambda r: r["examples_per_s"])
+    return {"batch_size": best["batch_size"], "per_example": best["median_s"] / best["examples"],
+            "low": best["low_s"] / best["examples"], "high": best["high_s"] / best["examples"],
+            "per_core": best["examples_per_s"] / best["threads"],
+            "per_core_low": best["examples"] / best["high_s"] / best["threads"],
+            "per_core_high": best["examples"] / best["low_s"] / best["threads"]}
+
+
+def speed_efficiency(record: dict) -> str:
+    """Each float32 CPU path at its best mini-batch: examples per second per core."""
+    rows = []
+    for path in record["config"]["paths"]:
+        best = best_throughput(record, path) if path.endswith("float32") else None
+        if best and "CUDA" not in path:
+            rows.append([text(path), best["batch_size"],
+                         f"{best['per_core']:,.0f} [{best['per_core_low']:,.0f}–"
+                         f"{best['per_core_high']:,.0f}]"])
+    return markdown_table(["path", "best mini-batch", "examples per second per core "
+                           "[interval]"], rows, "lrr")
+
+
 def gap_quotes(record: dict) -> dict[str, str]:
     """At each gap point, PyTorch's step against NumPy's: the difference split into the
     products (timed alone: each library's BLAS at the same shapes) and the rest."""

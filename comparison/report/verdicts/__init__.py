@@ -5,55 +5,156 @@ Seed A is "Comparison of Neural Network Implementations: From Scratch vs. PyTorc
 the same measurable thing they are one claim here; ``claims.py`` lists them with the sentences
 they stand for. A rule reads typed numbers (never formatted text), has its thresholds as named
 constants that the page shows, and can return more than one verdict (``tests/test_verdicts.py``
-shows each doing so):
+shows each doing so, on synthetic and on perturbed real results). Five outcomes:
 
     supported     the data agree
-    qualified     true only in part or under a condition
-    refuted       the data disagree
-    not measured  not a quantity, no machine here could measure it, or the intervals were
-                  too wide to decide (the reason is given; a proxy, where shown, is named as
-                  one and decides nothing)
+    qualified     true only in part or under a condition, each part measured
+    refuted       the data disagree: the opposite was measured (slower, or a difference
+                  below the stated minimum effect), not merely the claim left unshown
+    undecided     the data cannot decide, and the reason is given: intervals that overlap
+                  the threshold, a run flagged busy, a noise floor that disagreed, a record
+                  without intervals or made with older code, a profile too short to train
+    not measured  not a quantity, or no machine here could measure it (a proxy, where shown,
+                  is named as one and decides nothing)
+
+and one label in place of an outcome: *by definition*, for a claim that no measurement could
+contradict (from scratch you write the backward pass); its measured size is shown beside it.
+
+The seeds' claims are about PyTorch and TensorFlow/Keras: those two decide them. JAX, our
+addition, is shown beside them ("beyond the texts") and never moves a verdict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-SUPPORTED, QUALIFIED, REFUTED, NOT_MEASURED = "supported", "qualified", "refuted", "not measured"
-VERDICTS = (SUPPORTED, QUALIFIED, REFUTED, NOT_MEASURED)
+from comparison.experiments.timing import CONFIDENCE
+
+SUPPORTED, QUALIFIED, REFUTED = "supported", "qualified", "refuted"
+UNDECIDED, NOT_MEASURED, BY_DEFINITION = "undecided", "not measured", "by definition"
+OUTCOMES = (SUPPORTED, QUALIFIED, REFUTED, UNDECIDED, NOT_MEASURED)
+VERDICTS = (*OUTCOMES, BY_DEFINITION)
 Records = dict[str, dict]
+
+# The frameworks the seed texts name decide their claims; the others are shown beside them.
+SEED_FRAMEWORKS = {"torch": "PyTorch", "keras": "Keras"}
+BEYOND_SEEDS = {"jax": "JAX"}
+
+# A difference smaller than this share is no difference worth a claim: "faster" needs the
+# ratio's interval clear of 1 *and* its median at least this far below 1.
+MIN_EFFECT = 0.10
+FASTER, SLOWER, SAME, UNCLEAR = "faster", "slower", "same", "unclear"
+SIDE_RULE = (f"a time ratio A/B is *faster* when its 95% interval lies below 1 and its median "
+             f"is at most {1 - MIN_EFFECT:g}, *slower* when the interval lies above 1 and the "
+             f"median is at least {1 + MIN_EFFECT:g}, *the same* when the whole interval lies "
+             f"within {1 - MIN_EFFECT:g}–{1 + MIN_EFFECT:g}, and *unclear* otherwise (or with "
+             "fewer samples than a 95% interval needs)")
 
 
 @dataclass(frozen=True)
 class Judgement:
     verdict: str
     number: str  # the measured quantity behind the verdict, formatted, with its interval
+    reason: str = ""  # why the data could not decide (undecided only)
 
 
 def judged(verdict: str, number: str) -> Judgement:
-    assert verdict in VERDICTS, verdict
+    assert verdict in VERDICTS and verdict != UNDECIDED, verdict
     return Judgement(verdict, number)
+
+
+def undecided(reason: str, number: str) -> Judgement:
+    return Judgement(UNDECIDED, number, reason)
 
 
 def not_measured(reason: str) -> Callable[[Records], Judgement]:
     return lambda records: Judgement(NOT_MEASURED, reason)
 
 
+def side(ratio: float, low: float, high: float, coverage: float = 1.0) -> str:
+    """Where a time ratio A/B with its interval stands (``SIDE_RULE``)."""
+    if coverage < CONFIDENCE:
+        return UNCLEAR
+    if high < 1 and ratio <= 1 - MIN_EFFECT:
+        return FASTER
+    if low > 1 and ratio >= 1 + MIN_EFFECT:
+        return SLOWER
+    if low >= 1 - MIN_EFFECT and high <= 1 + MIN_EFFECT:
+        return SAME
+    return UNCLEAR
+
+
+def side_of(c: dict) -> str:
+    """``side`` of a stored comparison (ratio, low, high and, where recorded, coverage)."""
+    return side(c["ratio"], c["low"], c["high"], c.get("coverage", 1.0))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many compared points fell on each side."""
+
+    faster: int = 0
+    slower: int = 0
+    same: int = 0
+    unclear: int = 0
+
+    @classmethod
+    def of(cls, sides: Iterable[str]) -> Tally:
+        found = list(sides)
+        return cls(*(found.count(s) for s in (FASTER, SLOWER, SAME, UNCLEAR)))
+
+    @property
+    def total(self) -> int:
+        return self.faster + self.slower + self.same + self.unclear
+
+    def verdict(self) -> str:
+        """supported if faster at every point, qualified if at some; with none faster,
+        refuted where the opposite was measured at a point (slower, or the same), else
+        undecided."""
+        if self.total == 0:
+            return NOT_MEASURED
+        if self.faster == self.total:
+            return SUPPORTED
+        if self.faster:
+            return QUALIFIED
+        return REFUTED if self.slower or self.same else UNDECIDED
+
+    def text(self, unit: str = "points") -> str:
+        parts = [f"{n} {word}" for n, word in ((self.faster, "faster"), (self.slower, "slower"),
+                                              (self.same, f"within {MIN_EFFECT:.0%}"),
+                                              (self.unclear, "unclear")) if n]
+        return f"{', '.join(parts)} of {self.total} {unit}"
+
+
+TALLY_RULE = ("supported if faster at every point, qualified if at some, refuted if at none "
+              "and slower or the same at one or more, undecided if every point is unclear")
+
+
 def combine(verdicts: Sequence[str]) -> str:
-    """One verdict for a claim about "PyTorch/TensorFlow" from one per measured framework:
-    the same if they agree, else qualified."""
+    """One verdict for a claim about "PyTorch/TensorFlow" from one per seed framework: the
+    same if they agree, qualified if two decided verdicts differ, undecided if one could
+    not be decided and the others agree (a claim about both is not settled by one)."""
     measured = [v for v in verdicts if v != NOT_MEASURED]
     if not measured:
         return NOT_MEASURED
-    return measured[0] if len(set(measured)) == 1 else QUALIFIED
+    decided = set(measured) - {UNDECIDED}
+    if len(decided) > 1:
+        return QUALIFIED
+    return UNDECIDED if UNDECIDED in measured else decided.pop()
 
 
-def by_share(hits: int, total: int) -> str:
-    """supported when every case agrees, refuted when none does, qualified in between."""
-    if total == 0:
-        return NOT_MEASURED
-    return SUPPORTED if hits == total else REFUTED if hits == 0 else QUALIFIED
+def combined(verdicts: Sequence[str], number: str, reasons: Sequence[str]) -> Judgement:
+    """``combine`` as a judgement: an undecided one carries the reasons of its parts."""
+    verdict = combine(verdicts)
+    if verdict == UNDECIDED:
+        return undecided("; ".join(dict.fromkeys(r for r in reasons if r)), number)
+    return judged(verdict, number)
+
+
+def beyond(parts: Sequence[str]) -> str:
+    """JAX's numbers, shown beside a verdict they do not move."""
+    return f"; beyond the texts (decides nothing): {'; '.join(parts)}" if parts else ""
 
 
 @dataclass(frozen=True)
@@ -66,4 +167,3 @@ class Claim:
     page: str  # where the evidence is
     judge: Callable[[Records], Judgement]
     results: tuple[str, ...] = ()  # the results it reads (for "provisional")
-

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from comparison.report.markdown import markdown_table, text
 from comparison.report.verdicts import (
+    BY_DEFINITION,
     NOT_MEASURED,
+    QUALIFIED,
+    REFUTED,
+    SIDE_RULE,
+    SUPPORTED,
+    UNDECIDED,
     VERDICTS,
     Claim,
     Judgement,
@@ -41,8 +47,13 @@ CLAIMS = [
           "logical lines for the same network", E.RULE_LESS_CODE, "ease-of-use.md",
           E.less_code, ("code",)),
     Claim("performance", "A §2, B §2, A concl.", "Hand-written code is slower; the frameworks "
-          "are faster.", "paired time ratio, framework / scratch, CPU, float32",
-          P.RULE_FASTER, "performance.md", P.frameworks_faster, ("speed",)),
+          "are faster.", "paired time ratio per training step, framework / scratch, CPU, "
+          "float32, at every mini-batch and width timed", P.RULE_FASTER, "performance.md",
+          P.frameworks_faster, ("speed",)),
+    Claim("performance", "A §2, B §2", "Frameworks train a network to a given accuracy in "
+          "less time.", "training seconds to a test accuracy, framework / scratch, paired by "
+          "seed", P.RULE_TO_ACCURACY, "performance.md#time-to-accuracy", P.faster_to_train,
+          ("convergence",)),
     Claim("performance", "A §2", "How fast hand-written code runs depends on how efficiently "
           "it is written.", "paired time ratio, the book's per-example loop / matrix code",
           P.RULE_EFFICIENCY, "performance.md", P.code_efficiency, ("speed",)),
@@ -62,9 +73,10 @@ CLAIMS = [
     Claim("performance", "B §2", "Frameworks bring built-in optimisations that speed training "
           "up.", "paired time ratio, with / without the built-in option", P.RULE_BUILT_IN,
           "performance.md", P.built_in_optimisations, ("speed",)),
-    Claim("performance", "A §2, B §2", "Frameworks are more efficient (memory, start-up).",
-          "peak memory and import time", P.RULE_EFFICIENT, "performance.md", P.efficient,
-          ("speed",)),
+    Claim("performance", "A §2, B §2", "Frameworks are more efficient.", "examples per second "
+          "per core at each implementation's best mini-batch; memory training adds above the "
+          "import baseline", P.RULE_EFFICIENT, "performance.md#memory-and-start-up",
+          P.efficient, ("speed",)),
     Claim("performance", "B §2", "From scratch you miss advanced techniques that speed "
           "training up and improve results.", "variants written and trained from scratch, and "
           "their cost in lines", F.RULE_TECHNIQUES, "flexibility.md",
@@ -91,9 +103,15 @@ CLAIMS = [
     Claim("flexibility", "A §3, B §3", "Frameworks integrate with tools for visualisation "
           "(TensorBoard), debugging and deployment.", "logging read back, export round trip",
           F.RULE_TOOLS, "flexibility.md#tooling", F.integrates_with_tools, ("tooling",)),
-    Claim("scalability", "B §3", "Frameworks scale to large data and distributed or "
-          "model-parallel training.", "DDP with 1 and 2 processes: same result, speed-up",
-          F.RULE_SCALING, "flexibility.md#scalability", F.distributed, ("scalability",)),
+    Claim("scalability", "B §3", "Frameworks offer distributed (data-parallel) training.",
+          "DDP on one machine, 2 processes against 1 with the CPUs shared out: the same "
+          "result, and the speed-up with its interval", F.RULE_SCALING,
+          "flexibility.md#scalability", F.distributed, ("scalability",)),
+    Claim("scalability", "B §3", "Frameworks scale to large data, model parallelism and "
+          "training across machines.", NOT_A_QUANTITY, "not judged",
+          "flexibility.md#scalability", not_measured(
+              "not measured: every run here is on one machine, in memory, and no model was "
+              "split across devices"), ()),
     Claim("practice", "A concl.", "PyTorch is the preferred choice for practical work.",
           NOT_A_QUANTITY, "not judged", "index.md", not_measured(
               "a claim about adoption, which a comparison of code cannot measure"), ()),
@@ -102,7 +120,8 @@ AREAS = tuple(dict.fromkeys(claim.area for claim in CLAIMS))
 
 
 def badge(verdict: str, provisional: bool = False) -> str:
-    """A verdict as a badge: coloured and marked with a symbol (see docs/stylesheets)."""
+    """A verdict as a badge: coloured and marked with a symbol (see docs/stylesheets); the
+    classes come from the fixed VERDICTS, never from a result."""
     assert verdict in VERDICTS, verdict
     classes = f"verdict verdict--{verdict.replace(' ', '-')}"
     title = " (provisional: quick profile)" if provisional else ""
@@ -131,11 +150,17 @@ def verdict_table(records: Records) -> str:
         for claim in (c for c in CLAIMS if c.area == area):
             j = judge(claim, records)
             rows.append([f"{claim.text} <small>({claim.seeds})</small>",
-                         badge(j.verdict, provisional(claim, records)), text(j.number),
+                         badge(j.verdict, provisional(claim, records)), measured(j),
                          f"[evidence]({claim.page})"])
         sections.append(f"**{area.capitalize()}**\n\n"
                         + markdown_table(["claim", "verdict", "measured", ""], rows, "llll"))
     return "\n\n".join(sections)
+
+
+def measured(j: Judgement) -> str:
+    """The number behind a verdict, an undecided one led by its reason (escaped: both can
+    hold strings from a result)."""
+    return f"*why: {text(j.reason)}.* {text(j.number)}" if j.reason else text(j.number)
 
 
 def rules_table() -> str:
@@ -148,3 +173,27 @@ def counts(records: Records) -> dict[str, int]:
     """How many claims got each verdict."""
     found = [judge(claim, records).verdict for claim in CLAIMS]
     return {verdict: found.count(verdict) for verdict in VERDICTS}
+
+
+MEANINGS = {
+    SUPPORTED: "the data agree",
+    QUALIFIED: "true only in part or under a condition, each part measured",
+    REFUTED: "the data disagree: the opposite was measured, not merely the claim left unshown",
+    UNDECIDED: "the data cannot decide; the measured column gives the reason (intervals "
+               "that overlap the threshold, a run flagged busy, a noise floor that disagreed, "
+               "a record without intervals or made with older code, a profile too short)",
+    NOT_MEASURED: "not a quantity, or nothing here could measure it; a proxy, where shown, is "
+                  "named as one and decides nothing",
+    BY_DEFINITION: "no measurement could contradict it; its measured size is shown",
+}
+
+
+def legend_table(records: Records) -> str:
+    """Each outcome with its badge, its meaning and how many claims it has in this build."""
+    found = counts(records)
+    rows = [[badge(v), MEANINGS[v], found[v]] for v in VERDICTS]
+    return (markdown_table(["verdict", "meaning", "claims"], rows, "llr")
+            + f"\n\nEvery timed comparison is read by one rule: {SIDE_RULE}. Only PyTorch and "
+            "Keras (TensorFlow) decide a claim, since the two texts are about them; JAX's "
+            "numbers are shown beside, marked *beyond the texts*.")
+

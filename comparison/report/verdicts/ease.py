@@ -5,27 +5,30 @@ from __future__ import annotations
 from comparison.experiments import code
 from comparison.experiments.code import FORWARD_ROLE, UPDATE_ROLE
 from comparison.report.verdicts import (
+    BEYOND_SEEDS,
+    BY_DEFINITION,
     NOT_MEASURED,
     QUALIFIED,
     REFUTED,
+    SEED_FRAMEWORKS,
     SUPPORTED,
     Judgement,
     Records,
+    beyond,
     combine,
     judged,
 )
 
-FRAMEWORKS = {"torch": "PyTorch", "keras": "Keras", "jax": "JAX"}
+FRAMEWORKS = SEED_FRAMEWORKS | BEYOND_SEEDS
 LESS_CODE_CLEAR = 1.5  # "less code": the scratch code at least this many times the size
-RULE_HAND_WRITTEN = ("supported if the scratch code has at least one line of hand-derived "
-                     "gradient and of update while no framework has a gradient line; refuted "
-                     "if the scratch code has no gradient line; qualified otherwise")
-RULE_HANDLES = ("supported if a framework needs no gradient line and no forward-pass line; "
-                "qualified if it needs no gradient line but a forward pass written by hand; "
-                "refuted if it needs gradient lines")
+RULE_HAND_WRITTEN = ("true by definition (code written from scratch has no autodiff to derive "
+                     "the gradients); shown: the lines of hand-derived gradient and of update")
+RULE_HANDLES = ("true by definition for backpropagation and the optimiser (autodiff derives "
+                "the gradients, the library's optimiser applies them); shown: the gradient "
+                "lines (none can exist) and the forward-pass lines each framework still needs")
 RULE_LESS_CODE = (f"per framework, r = scratch lines / framework lines: supported if r >= "
                   f"{LESS_CODE_CLEAR}, qualified if 1 < r < {LESS_CODE_CLEAR}, refuted if "
-                  "r <= 1; frameworks that disagree make it qualified")
+                  "r <= 1; the two frameworks disagreeing make it qualified")
 
 
 def _frameworks(numbers: code.CodeNumbers) -> list[str]:
@@ -35,34 +38,33 @@ def _frameworks(numbers: code.CodeNumbers) -> list[str]:
 def hand_written(records: Records) -> Judgement:
     n = code.derive(records["code"])
     gradient, update = n.gradient("scratch"), n.lines[UPDATE_ROLE]["scratch"]
-    frameworks = [n.gradient(impl) for impl in _frameworks(n)]
-    verdict = (REFUTED if gradient == 0 else SUPPORTED if update > 0 and not any(frameworks)
-               else QUALIFIED)
-    others = ", ".join(f"{n.gradient(i)} in {FRAMEWORKS[i]}" for i in _frameworks(n))
-    return judged(verdict, f"{gradient} lines of hand-derived gradients and {update} of update "
-                           f"from scratch; gradient lines: {others}")
+    return judged(BY_DEFINITION, f"{gradient} lines of hand-derived gradients and {update} of "
+                                 "update from scratch")
 
 
 def frameworks_handle_it(records: Records) -> Judgement:
     n = code.derive(records["code"])
-    verdicts, parts = [], []
-    for impl in _frameworks(n):
-        gradient, forward = n.gradient(impl), n.lines[FORWARD_ROLE][impl]
-        verdicts.append(REFUTED if gradient else QUALIFIED if forward else SUPPORTED)
-        parts.append(f"{FRAMEWORKS[impl]}: {gradient} gradient lines, {forward} lines of model "
-                     "and forward pass by hand")
-    return judged(combine(verdicts), "; ".join(parts))
+    parts = [f"{FRAMEWORKS[impl]}: {n.gradient(impl)} gradient lines, "
+             f"{n.lines[FORWARD_ROLE][impl]} lines of model and forward pass by hand"
+             for impl in _frameworks(n)]
+    return judged(BY_DEFINITION, "; ".join(parts) + f" (from scratch: "
+                                 f"{n.lines[FORWARD_ROLE]['scratch']})")
 
 
 def less_code(records: Records) -> Judgement:
     n = code.derive(records["code"])
-    verdicts, parts = [], []
+    verdicts, parts, extra = [], [], []
     for impl in _frameworks(n):
         r = n.ratio(impl)
-        verdicts.append(SUPPORTED if r >= LESS_CODE_CLEAR else QUALIFIED if r > 1 else REFUTED)
-        parts.append(f"{n.totals[impl]} lines in {FRAMEWORKS[impl]} ({r:.1f}x less)")
-    return judged(combine(verdicts),
-                  f"{n.totals['scratch']} lines from scratch; " + ", ".join(parts))
+        part = f"{n.totals[impl]} lines in {FRAMEWORKS[impl]} ({r:.1f}x less)"
+        if impl in SEED_FRAMEWORKS:
+            verdicts.append(SUPPORTED if r >= LESS_CODE_CLEAR else QUALIFIED if r > 1
+                            else REFUTED)
+            parts.append(part)
+        else:
+            extra.append(part)
+    return judged(combine(verdicts), f"{n.totals['scratch']} lines from scratch; "
+                  + ", ".join(parts) + beyond(extra))
 
 
 def learning_curve(records: Records) -> Judgement:
@@ -77,4 +79,3 @@ def development_time(records: Records) -> Judgement:
     ratios = ", ".join(f"{n.ratio(i):.1f}x {FRAMEWORKS[i]}'s" for i in _frameworks(n))
     return Judgement(NOT_MEASURED, "nobody was timed writing it; proxy only: the scratch code "
                                    f"is {ratios} size")
-

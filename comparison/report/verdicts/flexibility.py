@@ -4,69 +4,113 @@ from __future__ import annotations
 
 from comparison.experiments import flexibility, scalability, tooling
 from comparison.report.verdicts import (
+    BEYOND_SEEDS,
+    FASTER,
     QUALIFIED,
     REFUTED,
+    SAME,
+    SEED_FRAMEWORKS,
+    SLOWER,
     SUPPORTED,
+    UNDECIDED,
     Judgement,
     Records,
-    by_share,
+    beyond,
     combine,
     judged,
+    side,
+    undecided,
 )
 
-FRAMEWORKS = {"torch": "PyTorch", "keras": "Keras"}
-# JAX is judged on tools; its flexibility rows lack two variants, so the variation rules,
-# which sum over every variant, would compare unlike totals
-TOOL_FRAMEWORKS = FRAMEWORKS | {"jax": "JAX"}
+FRAMEWORKS = SEED_FRAMEWORKS  # decide; JAX (fewer variants) is shown beside them
+NAMES = SEED_FRAMEWORKS | BEYOND_SEEDS
 TRAINED = 0.5  # a variant "trained" when every seed's test accuracy is above this (chance: 0.1)
 EASY_FRACTION = 0.5  # "easy": a framework changes at most this share of the scratch lines
 TECHNIQUE_COST = 2.0  # techniques "at a price": scratch needs this many times the lines
-SCALING_GAIN = 1.2  # two processes must beat one by this factor to count as a gain
-RULE_CONTROL = (f"supported if every variant was written and trained from scratch (every seed "
-                f"above {TRAINED:.0%} test accuracy), refuted if none was, qualified otherwise")
-RULE_TECHNIQUES = (f"refuted if every variant trained from scratch at less than "
-                   f"{TECHNIQUE_COST}x a framework's lines; qualified if it trained but cost "
-                   f"{TECHNIQUE_COST}x or more; supported if some variant could not be made to "
-                   "train from scratch")
+NOWHERE = ("undecided if a variant trained in no implementation (the profile was too short "
+           "to tell whether it can be trained)")
+RULE_CONTROL = (f"each variant written and trained (every seed above {TRAINED:.0%} test "
+                f"accuracy) in each implementation: refuted if a framework trained a variant "
+                f"the scratch code did not; supported if the scratch code trained every "
+                f"variant and a framework could not; qualified if every implementation trained "
+                f"every variant (the control is not the scratch code's alone); {NOWHERE}")
+RULE_TECHNIQUES = (f"each variant in each implementation: supported if a framework trained a "
+                   f"variant the scratch code did not; qualified if the scratch code trained "
+                   f"them all but needed {TECHNIQUE_COST}x a framework's lines or more; refuted "
+                   f"if it trained them all at less; {NOWHERE}")
 RULE_EASY = (f"per framework: supported if its variants changed at most {EASY_FRACTION:.0%} of "
              "the lines the scratch variants did and no gradient by hand, qualified if fewer "
              "lines than scratch, refuted otherwise")
-RULE_BOTH = ("supported if both the full-control and the easy-variation claims are supported, "
-             "qualified if one is, refuted if neither")
-RULE_TOOLS = ("per framework: supported if its TensorBoard logging read back exactly and its "
-              "export kept every test prediction, qualified if one of the two, refuted if "
-              "neither")
-RULE_SCALING = (f"supported if 2 processes gave the 1-process result (the same test accuracy "
-                f"within {scalability.SAME_ACCURACY * 100:g} points at every mini-batch, "
-                f"replicas within {scalability.SAME_RESULT:g}) and ran at least "
-                f"{SCALING_GAIN}x faster at some mini-batch, qualified if the result was the "
-                "same without that gain, refuted if the result differed")
+RULE_BOTH = ("from the two claims above, the scratch code counting as flexible when full "
+             "control is supported or qualified: supported if both parts hold, refuted if "
+             "neither, qualified if one, undecided if either is")
+RULE_TOOLS = ("per framework: supported if its TensorBoard logging read back exactly (curves "
+              "and histograms) and its export kept every test prediction, qualified if one of "
+              "the two, refuted if neither")
+RULE_SCALING = (f"DistributedDataParallel, 2 processes against 1 with the machine's CPUs "
+                f"shared out: refuted if the 2-process result differs from the 1-process one "
+                f"(test accuracy within {scalability.SAME_ACCURACY * 100:g} points at every "
+                f"mini-batch, replicas within {scalability.SAME_RESULT:g}); otherwise the "
+                f"epoch-time ratio, read by the ratio rule at each mini-batch: supported if "
+                f"faster at one or more, qualified if slower or the same at all, undecided if "
+                "unclear")
 
 
-def _frameworks(numbers: flexibility.FlexibilityNumbers) -> list[str]:
-    return [impl for impl in FRAMEWORKS if impl in numbers.implementations]
+def _trained(n: flexibility.FlexibilityNumbers, variant: str, impl: str) -> bool:
+    outcome = n.outcomes.get((variant, impl))
+    return outcome is not None and outcome.low > TRAINED
+
+
+def _frameworks(n: flexibility.FlexibilityNumbers) -> list[str]:
+    return [impl for impl in FRAMEWORKS if impl in n.implementations]
+
+
+def _variants(n: flexibility.FlexibilityNumbers) -> dict[str, list[str]]:
+    """The variants a framework trained and the scratch code did not ("missed"), and those
+    no implementation trained ("nowhere")."""
+    frameworks = _frameworks(n)
+    return {"missed": [v for v in n.variants if not _trained(n, v, "scratch")
+                       and any(_trained(n, v, f) for f in frameworks)],
+            "nowhere": [v for v in n.variants
+                        if not any(_trained(n, v, i) for i in n.implementations)]}
+
+
+def _trained_text(n: flexibility.FlexibilityNumbers) -> str:
+    counts = [f"{NAMES.get(i, 'from scratch')} {sum(_trained(n, v, i) for v in n.variants)} of "
+              f"{len(n.variants)}" + ("" if len(n.written(i)) == len(n.variants)
+                                      else f" ({len(n.written(i))} written)")
+              for i in ("scratch", *NAMES) if i in n.implementations]
+    return "variants trained: " + ", ".join(counts)
+
+
+def _nowhere(found: dict[str, list[str]]) -> str:
+    return (f"{', '.join(found['nowhere'])} trained in no implementation: the profile was "
+            "too short to tell")
 
 
 def full_control(records: Records) -> Judgement:
     n = flexibility.derive(records["flexibility"])
-    trained = n.trained("scratch", TRAINED)
-    return judged(by_share(trained, len(n.variants)),
-                  f"{trained} of {len(n.variants)} variants written and trained from scratch "
-                  f"({n.lines('scratch')} lines, {n.derivative_lines('scratch')} of them "
-                  "gradients by hand)")
+    found, number = _variants(n), _trained_text(n)
+    if found["missed"]:
+        return judged(REFUTED, number + f"; not from scratch: {', '.join(found['missed'])}")
+    if found["nowhere"]:
+        return undecided(_nowhere(found), number)
+    lacking = any(not _trained(n, v, f) for f in _frameworks(n) for v in n.variants)
+    return judged(SUPPORTED if lacking else QUALIFIED, number)
 
 
 def advanced_techniques(records: Records) -> Judgement:
     n = flexibility.derive(records["flexibility"])
+    found = _variants(n)
     cheapest = min((n.lines(i) for i in _frameworks(n)), default=0)
     factor = n.lines("scratch") / max(cheapest, 1)
-    if n.trained("scratch", TRAINED) < len(n.variants):
-        verdict = SUPPORTED
-    else:
-        verdict = QUALIFIED if factor >= TECHNIQUE_COST else REFUTED
-    return judged(verdict, f"all {len(n.variants)} techniques (ReLU, softmax, momentum, "
-                           f"dropout, depth, convolution) ran from scratch at {factor:.1f}x "
-                           "the fewest framework lines")
+    number = (f"{_trained_text(n)}; from scratch at {factor:.1f}x the fewest framework lines "
+              f"({n.lines('scratch')} against {cheapest})")
+    if found["missed"]:
+        return judged(SUPPORTED, number + f"; missed: {', '.join(found['missed'])}")
+    if found["nowhere"]:
+        return undecided(_nowhere(found), number)
+    return judged(QUALIFIED if factor >= TECHNIQUE_COST else REFUTED, number)
 
 
 def easy_to_vary(records: Records) -> Judgement:
@@ -78,46 +122,64 @@ def easy_to_vary(records: Records) -> Judgement:
         easy = lines <= EASY_FRACTION * scratch and gradient == 0
         verdicts.append(SUPPORTED if easy else QUALIFIED if lines < scratch else REFUTED)
         parts.append(f"{lines} lines in {FRAMEWORKS[impl]}")
+    extra = [f"{n.lines(i)} lines in {BEYOND_SEEDS[i]} for {len(n.written(i))} of them"
+             for i in BEYOND_SEEDS if i in n.implementations]
     return judged(combine(verdicts), f"{len(n.variants)} variants: " + ", ".join(parts)
-                  + f", {scratch} from scratch")
+                  + f", {scratch} from scratch" + beyond(extra))
 
 
 def both_flexible(records: Records) -> Judgement:
     control, easy = full_control(records), easy_to_vary(records)
-    supported = (control.verdict == SUPPORTED) + (easy.verdict == SUPPORTED)
-    return judged(by_share(supported, 2),
-                  f"full control: {control.verdict}; easy variation: {easy.verdict}")
+    scratch = SUPPORTED if control.verdict in (SUPPORTED, QUALIFIED) else control.verdict
+    number = f"full control: {control.verdict}; easy variation: {easy.verdict}"
+    parts = {scratch, easy.verdict}
+    if UNDECIDED in parts:
+        return undecided("a part is undecided", number)
+    verdict = parts.pop() if len(parts) == 1 else QUALIFIED
+    return judged(verdict, number)
 
 
 def integrates_with_tools(records: Records) -> Judgement:
-    n = tooling.derive(records["tooling"])
-    verdicts, parts = [], []
-    for impl in TOOL_FRAMEWORKS:
+    record = records["tooling"]
+    n = tooling.derive(record)
+    verdicts, parts, extra = [], [], []
+    for impl, who in NAMES.items():
         if impl not in n.logging_works:
             continue
         works = n.logging_works[impl] + n.export_works[impl]
-        verdicts.append(by_share(works, 2))
-        parts.append(f"{TOOL_FRAMEWORKS[impl]}: TensorBoard in "
-                     f"{n.lines['curves and histograms', impl]} lines "
-                     f"({_logged(n, impl)}), export kept {n.predictions_kept[impl]:.2%} of "
-                     "predictions")
-    return judged(combine(verdicts), "; ".join(parts) + "; data loading not measured")
+        part = (f"{who}: TensorBoard in {n.lines['curves and histograms', impl]} lines, "
+                f"{_recorded(record['tensorboard'][impl])}, export kept "
+                f"{n.predictions_kept[impl]:.2%} of predictions")
+        if impl in FRAMEWORKS:
+            verdicts.append(SUPPORTED if works == 2 else QUALIFIED if works else REFUTED)
+            parts.append(part)
+        else:
+            extra.append(part)
+    return judged(combine(verdicts), "; ".join(parts) + beyond(extra)
+                  + "; data loading not measured")
 
 
-def _logged(n: tooling.ToolingNumbers, impl: str) -> str:
-    if n.logging_works[impl]:
-        return "read back exactly"
-    return "curves read back exactly, no histograms" if n.curves_read_back[impl] else (
-        "did not read back")
+def _recorded(board: dict) -> str:
+    """What the event files held, as read back."""
+    graph = f"a graph of {board['graph_nodes']} nodes" if board["graph_nodes"] else "no graph"
+    return (f"the files held {len(board['scalar_tags'])} scalar curves, "
+            f"{board['histograms']} histograms and {graph}")
 
 
 def distributed(records: Records) -> Judgement:
     n = scalability.derive(records["scalability"])
-    best = max(n.speedup.values())
-    verdict = (REFUTED if not n.works else SUPPORTED if best >= SCALING_GAIN else QUALIFIED)
+    sides = {b: side(1 / s["ratio"], 1 / s["high"], 1 / s["low"], s["coverage"])
+             for b, s in n.speedup.items()}
     same = "gave" if n.works else "did not give"
-    return judged(verdict, f"DDP with 2 processes {same} the 1-process result (test "
-                           f"accuracy within {n.accuracy_gap * 100:.2f} points; parameters "
-                           f"within {n.one_vs_two:.1e}, float32 round-off); {best:.2f}x the "
-                           f"speed at best on {n.cores} cores; model parallelism not measured "
-                           "(PyTorch only)")
+    speedups = ", ".join(f"{s['ratio']:.2f}x [{s['low']:.2f}–{s['high']:.2f}] at mini-batch {b}"
+                         for b, s in n.speedup.items())
+    number = (f"DDP with 2 processes {same} the 1-process result (test accuracy within "
+              f"{n.accuracy_gap * 100:.2f} points; parameters within {n.one_vs_two:.1e}, "
+              f"float32 round-off); speed of 2 processes over 1 on {n.cores} CPUs: {speedups}")
+    if not n.works:
+        return judged(REFUTED, number)
+    if FASTER in sides.values():
+        return judged(SUPPORTED, number)
+    if set(sides.values()) <= {SLOWER, SAME}:
+        return judged(QUALIFIED, number)
+    return undecided("the speed-up's interval is unclear", number)

@@ -1,49 +1,99 @@
-"""Rules for the performance claims, from the ``speed`` result and the GPU record.
+"""Rules for the performance claims, from the ``speed`` and ``convergence`` results and the
+GPU record.
 
-Speed is judged on paired ratios with 95% intervals (``experiments/timing.py``): a framework
-is *faster* at a point only when the interval of its time over the scratch code's lies below 1.
+Every comparison is a paired time ratio with its 95% interval (``experiments/timing.py``),
+read by one rule (``SIDE_RULE``: faster, slower, the same within the minimum effect, or
+unclear) and tallied over every point measured. A run that failed its own quality checks (the
+machine flagged busy, a noise floor that disagreed) decides nothing: its claims are undecided
+with that reason, and the page says how to get a clean run.
 """
 
 from __future__ import annotations
 
+from comparison.experiments import timing
+from comparison.report.convergence import paired_ratio
+from comparison.report.convergence import ratio_text as to_accuracy_text
 from comparison.report.gpu import gpu_speedups
+from comparison.report.speed.products import best_throughput
 from comparison.report.verdicts import (
+    BEYOND_SEEDS,
+    FASTER,
+    MIN_EFFECT,
     NOT_MEASURED,
     QUALIFIED,
     REFUTED,
+    SAME,
+    SEED_FRAMEWORKS,
+    SLOWER,
     SUPPORTED,
+    TALLY_RULE,
+    UNCLEAR,
+    UNDECIDED,
     Judgement,
     Records,
-    by_share,
-    combine,
+    Tally,
+    beyond,
+    combined,
     judged,
+    side,
+    side_of,
+    undecided,
 )
 
-# judged against scratch float32
-FAST = {"torch float32": "PyTorch", "keras float32": "Keras", "jax float32": "JAX"}
+# judged against scratch float32: the seeds' frameworks decide, JAX is shown beside them
+PATHS = {"torch": "torch float32", "keras": "keras float32", "jax": "jax float32"}
+NAMES = SEED_FRAMEWORKS | BEYOND_SEEDS
 SCRATCH, BOOK_LOOP, MATRIX = "scratch float32", "book per-example (float64)", "scratch float64"
 KEYS = {"batch": "batch_size", "width": "width"}
+SWEEPS = ("batch", "width", "conv")  # every point the frameworks were timed against scratch
 EFFICIENCY_GAP = 2.0  # "depends on the code": one maths, two ways of writing it, this far apart
-RULE_FASTER = ("per framework, on the CPU in float32 at every mini-batch size: supported if it "
-               "is faster at every size, refuted if at none, qualified otherwise (faster: the "
-               "95% interval of its time / the scratch code's time lies below 1)")
+CLEAN_RUN = ("re-run it on an idle machine: python -m comparison run --only speed --force")
+GATES = ("undecided if the run was flagged busy or its noise floor disagreed")
+RULE_FASTER = (f"per framework, on the CPU in float32, at every point timed against the NumPy "
+               f"code (both sweeps and the conv variant), each point read by the ratio rule "
+               f"below: {TALLY_RULE}; {GATES}")
+RULE_TO_ACCURACY = (f"per framework and mini-batch, the training seconds to the highest target "
+                    f"accuracy over the NumPy code's, paired seed by seed (a 95% interval "
+                    f"needs {timing.MIN_SAMPLES} seeds): {TALLY_RULE}; undecided if the run "
+                    "was flagged busy")
 RULE_EFFICIENCY = (f"the book's per-example loop against the same maths as matrix products "
-                   f"(float64, the book's mini-batch): supported if the loop is slower by more "
-                   f"than {EFFICIENCY_GAP}x (interval), qualified if slower by less, refuted if "
-                   "tied")
-RULE_LARGER = ("per framework, on the width sweep: the ratio framework time / scratch time at "
-               "the widest layer against the narrowest; supported if it fell (intervals apart) "
-               "and the framework is faster at the widest, qualified if only one of the two, "
-               "refuted if it rose or the framework is slower at the widest, undecided (not "
-               "measured) if the intervals overlap and the widest point is tied")
-RULE_GPU = ("supported if the GPU (its best path) beats the fastest CPU path of the same machine "
-            "at the largest point of both sweeps, refuted if at no point, qualified otherwise")
-RULE_BUILT_IN = ("each library's built-in speed options (torch.compile; Keras's XLA and "
-                 "steps_per_execution) against the same library without them, at every point "
-                 "measured: supported if faster at every point, refuted if at none, qualified "
-                 "otherwise")
-RULE_EFFICIENT = ("per framework, peak memory and import time against the NumPy code's: "
-                  "supported if neither is larger, refuted if both are, qualified otherwise")
+                   f"(float64, the book's mini-batch): supported if the loop is slower and its "
+                   f"interval lies above {EFFICIENCY_GAP}x, qualified if slower by less, refuted "
+                   f"if the same or faster, undecided if unclear; {GATES}")
+RULE_LARGER = ("per framework, on the width sweep: the change of the ratio framework / NumPy "
+               "from the narrowest layer to the widest (the widest ratio over the narrowest, "
+               "with the most conservative interval the two intervals allow), read by the ratio "
+               "rule: supported if it fell and the framework is faster at the widest, qualified "
+               "if it fell but the framework is not faster there, refuted if it rose or stayed "
+               f"the same, undecided if unclear; {GATES}")
+RULE_GPU = ("PyTorch's CUDA path against the fastest CPU path of the same machine at each "
+            "point, read by the ratio rule: supported if faster at the largest point of both "
+            "sweeps, qualified if faster elsewhere only, refuted if faster nowhere and slower or "
+            "the same somewhere, undecided if unclear everywhere, if the record has no "
+            "intervals, was made with older code, or was flagged busy")
+RULE_BUILT_IN = (f"each library's built-in speed options (torch.compile; Keras's XLA and "
+                 f"steps_per_execution) against the same library without them, at every point "
+                 f"measured: {TALLY_RULE}; {GATES}")
+RULE_EFFICIENT = (f"per framework, training efficiency: examples per second per core at its "
+                  f"best mini-batch (float32) against the NumPy code's best, read by the ratio "
+                  f"rule, and the memory training adds above the import baseline (larger or "
+                  f"smaller beyond {MIN_EFFECT:.0%}): supported if more examples per core and "
+                  f"no more memory, refuted if no more examples per core and no less memory, "
+                  f"qualified if one of the two, undecided if the throughput is unclear; "
+                  f"{GATES}; start-up cost (import time) is shown, not judged")
+
+
+def speed_gate(record: dict) -> str:
+    """Why a timed run cannot decide ('' when its quality checks passed)."""
+    reasons = []
+    load = record.get("machine", {}).get("load") or record.get("load") or {}
+    if load.get("busy"):
+        reasons.append("the run was flagged busy (" + "; ".join(load["busy_reasons"]) + ")")
+    floor = record.get("noise_floor", [])
+    disagreed = sum(not n["agree"] for n in floor)
+    if disagreed:
+        reasons.append(f"its noise floor disagreed at {disagreed} of {len(floor)} points")
+    return "; ".join(reasons) + (f": {CLEAN_RUN}" if reasons else "")
 
 
 def comparisons(speed: dict, sweep: str, a: str, b: str) -> list[dict]:
@@ -57,55 +107,132 @@ def ratio_text(c: dict) -> str:
     return f"{c['ratio']:.2f}x [{c['low']:.2f}–{c['high']:.2f}]"
 
 
-def _measured(speed: dict) -> dict[str, str]:
-    return {path: who for path, who in FAST.items() if comparisons(speed, "batch", path, SCRATCH)}
+def every_point(speed: dict, path: str) -> list[dict]:
+    """``path`` against the NumPy code at every point timed, each point once (the two sweeps
+    share a point)."""
+    found = {}
+    for sweep in SWEEPS:
+        for c in comparisons(speed, sweep, path, SCRATCH):
+            found.setdefault((sweep == "conv", c["batch_size"], c["width"]), c)
+    return list(found.values())
+
+
+def _point(c: dict) -> str:
+    conv = "conv, " if c["sweep"] == "conv" else ""
+    return f"{conv}mini-batch {c['batch_size']} × width {c['width']}"
+
+
+def _where(found: list[dict]) -> str:
+    """Where each side won, when few enough points to list."""
+    listed = [f"{wanted} at {', '.join(points)}" for wanted in (FASTER, SLOWER)
+              if 0 < len(points := [_point(c) for c in found if side_of(c) == wanted]) <= 3]
+    return f" ({'; '.join(listed)})" if listed else ""
 
 
 def frameworks_faster(records: Records) -> Judgement:
     speed = records["speed"]
-    verdicts, parts = [], []
-    for path, who in _measured(speed).items():
-        found = comparisons(speed, "batch", path, SCRATCH)
-        faster = sum(c["outcome"] == "faster" for c in found)
-        verdicts.append(by_share(faster, len(found)))
-        parts.append(f"{who} faster at {faster} of {len(found)} sizes (time ratio at "
-                     f"mini-batch {found[0]['batch_size']}: {ratio_text(found[0])})")
+    verdicts, parts, reasons, extra = [], [], [], []
+    for impl, who in NAMES.items():
+        found = every_point(speed, PATHS[impl])
+        if not found:
+            continue
+        tally = Tally.of(side_of(c) for c in found)
+        part = f"{who}: {tally.text()}{_where(found)}"
+        if impl not in SEED_FRAMEWORKS:
+            extra.append(part)
+            continue
+        verdicts.append(tally.verdict())
+        parts.append(part)
+        reasons.append(f"{who}: every point unclear")
     if not parts:
         return Judgement(NOT_MEASURED, "this run has no paired speed comparisons")
-    return judged(combine(verdicts), "; ".join(parts))
+    number = "; ".join(parts) + beyond(extra)
+    if gate := speed_gate(speed):
+        return undecided(gate, number)
+    return combined(verdicts, number, reasons)
+
+
+def faster_to_train(records: Records) -> Judgement:
+    """Time to accuracy: the training seconds to the highest target, framework over NumPy,
+    paired by seed (same batch order), at each mini-batch."""
+    record = records["convergence"]
+    target = max(r["target"] for r in record["rows"])
+    verdicts, parts, reasons, extra = [], [], [], []
+    for impl, who in NAMES.items():
+        ratios = [paired_ratio(record, impl, b, target)
+                  for b in sorted({r["batch_size"] for r in record["rows"]})]
+        ratios = [r for r in ratios if r is not None]
+        if not ratios:
+            continue
+        tally = Tally.of(side(r["ratio"], r["low"], r["high"], r["coverage"]) for r in ratios)
+        part = f"{who}: " + ", ".join(f"{to_accuracy_text(r)} at mini-batch {r['batch_size']}"
+                                      for r in ratios)
+        if impl not in SEED_FRAMEWORKS:
+            extra.append(part)
+            continue
+        verdicts.append(tally.verdict())
+        parts.append(part)
+        reasons.append(f"{who}: unclear at every mini-batch ({_seeds(ratios)})")
+    if not parts:
+        return Judgement(NOT_MEASURED, "this run has no time-to-accuracy comparisons")
+    number = (f"training seconds to {target:.0%} test accuracy, framework / NumPy: "
+              + "; ".join(parts) + beyond(extra))
+    if gate := speed_gate(record):
+        return undecided(gate, number)
+    return combined(verdicts, number, reasons)
+
+
+def _seeds(ratios: list[dict]) -> str:
+    n = min(r["seeds"] for r in ratios)
+    short = "" if n >= timing.MIN_SAMPLES else f": a 95% interval needs {timing.MIN_SAMPLES}"
+    return f"{n} paired seeds{short}"
 
 
 def code_efficiency(records: Records) -> Judgement:
-    found = comparisons(records["speed"], "batch", BOOK_LOOP, MATRIX)
+    speed = records["speed"]
+    found = comparisons(speed, "batch", BOOK_LOOP, MATRIX)
     if not found:
         return Judgement(NOT_MEASURED, "the per-example loop was not compared in this run")
     c = found[0]
-    verdict = (SUPPORTED if c["low"] > EFFICIENCY_GAP else QUALIFIED if c["outcome"] == "slower"
-               else REFUTED)
-    return judged(verdict, f"the book's loop takes {ratio_text(c)} the time of the matrix "
-                           f"code at mini-batch {c['batch_size']}")
+    number = (f"the book's loop takes {ratio_text(c)} the time of the matrix code at "
+              f"mini-batch {c['batch_size']}")
+    if gate := speed_gate(speed):
+        return undecided(gate, number)
+    where = side_of(c)
+    if where == UNCLEAR:
+        return undecided("the interval is unclear against the minimum effect", number)
+    verdict = (SUPPORTED if where == SLOWER and c["low"] > EFFICIENCY_GAP
+               else QUALIFIED if where == SLOWER else REFUTED)
+    return judged(verdict, number)
 
 
 def larger_models(records: Records) -> Judgement:
     speed = records["speed"]
-    verdicts, parts = [], []
-    for path, who in FAST.items():
-        found = comparisons(speed, "width", path, SCRATCH)
+    verdicts, parts, reasons, extra = [], [], [], []
+    for impl, who in NAMES.items():
+        found = comparisons(speed, "width", PATHS[impl], SCRATCH)
         if len(found) < 2:
             continue
         narrow, wide = found[0], found[-1]
-        fell, faster = wide["high"] < narrow["low"], wide["outcome"] == "faster"
-        rose, slower = wide["low"] > narrow["high"], wide["outcome"] == "slower"
-        # Overlapping intervals and a tie say the run could not tell, not that the gap is flat.
-        verdicts.append(SUPPORTED if fell and faster else QUALIFIED if fell or faster
-                        else REFUTED if rose or slower else NOT_MEASURED)
-        parts.append(f"{who}: {ratio_text(narrow)} the scratch time at width "
-                     f"{narrow['width']}, {ratio_text(wide)} at {wide['width']}")
+        change = {"ratio": wide["ratio"] / narrow["ratio"], "low": wide["low"] / narrow["high"],
+                  "high": wide["high"] / narrow["low"]}
+        part = (f"{who}: {ratio_text(narrow)} the NumPy time at width {narrow['width']}, "
+                f"{ratio_text(wide)} at {wide['width']}")
+        if impl not in SEED_FRAMEWORKS:
+            extra.append(part)
+            continue
+        fell, faster = side_of(change), side_of(wide) == FASTER
+        verdicts.append(SUPPORTED if fell == FASTER and faster else QUALIFIED if fell == FASTER
+                        else REFUTED if fell in (SLOWER, SAME) else UNCLEAR)
+        parts.append(part)
+        reasons.append(f"{who}: the change {ratio_text(change)} is unclear")
     if not parts:
         return Judgement(NOT_MEASURED, "this run has no width comparisons")
-    if combine(verdicts) == NOT_MEASURED:
-        parts.append("undecided: the ratio neither fell nor rose beyond its intervals")
-    return judged(combine(verdicts), "; ".join(parts))
+    number = "; ".join(parts) + beyond(extra)
+    if gate := speed_gate(speed):
+        return undecided(gate, number)
+    verdicts = [UNDECIDED if v == UNCLEAR else v for v in verdicts]
+    return combined(verdicts, number, reasons)
 
 
 def gpu(records: Records) -> Judgement:
@@ -114,52 +241,86 @@ def gpu(records: Records) -> Judgement:
     record = speed if speed["config"].get("gpu") else records.get("speed-gpu")
     if record is None:
         return Judgement(NOT_MEASURED, "no GPU was available to this run and none is recorded")
-    found = gpu_speedups(record)
-    wins = [f for f in found if f["speedup"] > 1]
+    found = [f for f in gpu_speedups(record) if f["gpu"]["path"].startswith("torch")]
+    if not found:
+        return Judgement(NOT_MEASURED, "the GPU record has no PyTorch CUDA rows")
+    where = "this run" if record is speed else f"recorded {record['provenance']['date_utc'][:10]}"
+    best = max(found, key=lambda f: f["speedup"])
+    number = (f"{record['config']['gpu']} ({where}): up to {best['speedup']:.1f}x the speed of "
+              "the machine's fastest CPU path")
+    if not record.get("current", True):
+        return undecided("the record was made with older code, before the current timing "
+                         "protocol", number)
+    if any(f["low"] is None for f in found):
+        return undecided("the record has medians without intervals", number)
+    if gate := speed_gate(record):
+        return undecided(gate, number)
+    sides = {id(f): side(1 / f["speedup"], 1 / f["high"], 1 / f["low"]) for f in found}
+    tally = Tally.of(sides.values())
     tops = [max((f for f in found if f["sweep"] == s), key=lambda f: f[KEYS[s]])
             for s in KEYS if any(f["sweep"] == s for f in found)]
-    verdict = (REFUTED if not wins else SUPPORTED if all(f["speedup"] > 1 for f in tops)
-               else QUALIFIED)
-    where = "this run" if record is speed else f"recorded {record['provenance']['date_utc'][:10]}"
-    if not record.get("current", True):
-        where += ", with older code"
-    best = max(found, key=lambda f: f["speedup"])
-    return judged(verdict, f"{record['config']['gpu']} ({where}): faster than the machine's "
-                           f"fastest CPU path at {len(wins)} of {len(found)} points, up to "
-                           f"{best['speedup']:.1f}x{_interval_note(found)}")
+    number += f"; GPU {tally.text()}"
+    if tally.verdict() == QUALIFIED and all(sides[id(f)] == FASTER for f in tops):
+        return judged(SUPPORTED, number)
+    if tally.verdict() == UNDECIDED:
+        return undecided("every point is unclear", number)
+    return judged(tally.verdict(), number)
 
 
 def built_in_optimisations(records: Records) -> Judgement:
     speed = records["speed"]
     found = [c for c in speed.get("comparisons", [])
-             if c["b"] in FAST and c["a"] not in (SCRATCH, c["b"])]
+             if c["b"] in PATHS.values() and c["a"] not in (SCRATCH, c["b"])]
     if not found:
         return Judgement(NOT_MEASURED, "no built-in speed option ran here")
-    faster = sum(c["outcome"] == "faster" for c in found)
+    tally = Tally.of(side_of(c) for c in found)
     options = ", ".join(dict.fromkeys(c["a"] for c in found))
-    return judged(by_share(faster, len(found)),
-                  f"{options}: faster than without at {faster} of {len(found)} points")
+    number = f"{options} against the same library without: {tally.text()}"
+    if gate := speed_gate(speed):
+        return undecided(gate, number)
+    if tally.verdict() == UNDECIDED:
+        return undecided("every point is unclear", number)
+    return judged(tally.verdict(), number)
 
 
 def efficient(records: Records) -> Judgement:
     speed = records["speed"]
     memory, imports = speed["memory"], speed["imports"]
-    verdicts, parts = [], []
-    for impl, who in (("torch", "PyTorch"), ("keras", "Keras"), ("jax", "JAX")):
-        if impl not in memory:
+    scratch = best_throughput(speed, SCRATCH)
+    if scratch is None:
+        return Judgement(NOT_MEASURED, "this run timed no mini-batch sweep")
+    verdicts, parts, reasons, extra = [], [], [], []
+    for impl, who in NAMES.items():
+        mine = best_throughput(speed, PATHS[impl])
+        if mine is None or impl not in memory:
             continue
-        larger = (memory[impl]["peak_mb"] > memory["scratch"]["peak_mb"],
-                  imports[impl] > imports["scratch"])
-        verdicts.append(REFUTED if all(larger) else QUALIFIED if any(larger) else SUPPORTED)
-        parts.append(f"{who}: {memory[impl]['peak_mb']:.0f} MB peak, {imports[impl]:.2f} s "
-                     "to import")
-    return judged(combine(verdicts),
-                  f"NumPy: {memory['scratch']['peak_mb']:.0f} MB peak, "
-                  f"{imports['scratch']:.2f} s to import; " + "; ".join(parts)
-                  + " (medians of repeats)")
+        throughput = side(mine["per_example"] / scratch["per_example"],
+                          mine["low"] / scratch["high"], mine["high"] / scratch["low"])
+        added = memory[impl]["training_mb"] / max(memory["scratch"]["training_mb"], 1e-9)
+        more = added > 1 + MIN_EFFECT
+        less = added < 1 - MIN_EFFECT
+        part = (f"{who}: {mine['per_core']:,.0f} examples/s per core at mini-batch "
+                f"{mine['batch_size']} ({throughput}), {memory[impl]['training_mb']:.0f} MB "
+                f"for training, {imports[impl]:.2f} s to import")
+        if impl not in SEED_FRAMEWORKS:
+            extra.append(part)
+            continue
+        verdicts.append(_efficiency(throughput, more, less))
+        parts.append(part)
+        reasons.append(f"{who}: throughput unclear")
+    number = (f"NumPy: {scratch['per_core']:,.0f} examples/s per core at mini-batch "
+              f"{scratch['batch_size']}, {memory['scratch']['training_mb']:.0f} MB for "
+              f"training, {imports['scratch']:.2f} s to import (start-up cost, not judged); "
+              + "; ".join(parts) + beyond(extra))
+    if gate := speed_gate(speed):
+        return undecided(gate, number)
+    return combined(verdicts, number, reasons)
 
 
-def _interval_note(found: list[dict]) -> str:
-    """Say so where a record was made before the timing protocol gave intervals."""
-    return "" if all(f.get("low") is not None for f in found) else (
-        " (medians: this record has no intervals)")
+def _efficiency(throughput: str, more_memory: bool, less_memory: bool) -> str:
+    if throughput == UNCLEAR:
+        return UNDECIDED
+    if throughput == FASTER:
+        return SUPPORTED if not more_memory else QUALIFIED
+    return REFUTED if not less_memory else QUALIFIED
+
