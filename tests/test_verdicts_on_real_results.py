@@ -1,7 +1,7 @@
 """Every judged claim, on real stored results perturbed the way the world could change them,
 reaches at least two outcomes; and JAX, beside the texts, never moves a verdict.
 
-The results in ``tests/fixtures/results/`` are a quick-profile run of every experiment on real
+The results in ``tests/fixtures/quick-run/`` are a quick-profile run of every experiment on real
 MNIST, stored as the experiments wrote them (``python -m comparison run --profile quick``, then
 copied). A perturbation changes raw measurements (times, accuracies, counts, flags) and, where
 the experiment derives numbers from them, derives them again with the experiment's own code,
@@ -31,7 +31,7 @@ from comparison.report.verdicts import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures" / "results"
+FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
 Records = dict[str, dict]
 
 
