@@ -56,7 +56,7 @@ def check_train_config(config: TrainConfig) -> None:
 def check_weight_decay(config: TrainConfig, n_train: int) -> None:
     """L2 multiplies the weights by ``1 - eta * lmbda / n`` at each step: beyond -1 they grow
     without bound, whatever the gradient does, so the fault is ``--lmbda``'s, not ``--eta``'s."""
-    factor = config.eta * config.lmbda / n_train
+    factor = config.eta * (config.lmbda / n_train)  # in this order, 1e308 does not overflow
     if factor > 2:
         largest = 2 * n_train / config.eta
         raise ValueError(f"--lmbda {config.lmbda:g} with --eta {config.eta:g} on {n_train} "

@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, TrainingDiverged, CommandError, InvalidResult, SaveFailed) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # disk trouble met while working: a full disk, a file in the way
+        where = f" ({shown(str(error.filename))})" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}: fix that and run it again; results "
+              "already written are intact", file=sys.stderr)
+        return 1
     except MemoryError:
         print("error: out of memory: ask for less (a smaller --hidden, --batch-size or "
               "--train-size, or the quick profile)", file=sys.stderr)

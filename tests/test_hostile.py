@@ -103,6 +103,16 @@ def test_a_save_failure_is_one_line_from_the_cli(tmp_path, capsys, monkeypatch):
     assert "Traceback" not in err
 
 
+def test_disk_trouble_met_while_working_is_one_line(tmp_path, capsys, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "figures"))
+
+    monkeypatch.setattr(runner, "run_experiments", full)
+    code, _, err = run_cli(["run", "--only", "book", "--results", str(tmp_path)], capsys)
+    assert code == 1 and err.strip().startswith("error: No space left on device (")
+    assert len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(("make", "message"), [
     (lambda r: (r / "figures").write_text("x"), "figures is a regular file, not a folder"),
     (lambda r: (r / "book.json").mkdir(), "book.json is a folder, not a regular file"),
