@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,7 +213,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 # Option types: argparse reports their ArgumentTypeError as a usage error (exit status 2).
 
 def results_folder(args: argparse.Namespace, parser: argparse.ArgumentParser,
-                   names: list[str] = ()) -> Path:
+                   names: Sequence[str] = ()) -> Path:
     """The results folder, checked before anything runs: a folder, or one that can be made,
     that this user can write into, where the results of ``names`` and their figures can be
     written (not ``book.json`` a folder, say: found after the run, the work would be lost)."""
