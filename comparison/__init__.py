@@ -15,7 +15,10 @@ by side. The folders follow the data's way through the project:
     report/        what the pages show: one module per result (tables, quoted numbers,
                    figures), verdicts/ (claims, rules, thresholds), and site.py, which fills
                    the pages' placeholders
-    cli.py         python -m comparison {train,run,figures,report}
+    cli.py         python -m comparison {train,run,figures,report}, with arguments.py (option
+                   types), checks.py (checks before long work), site_build.py (MkDocs as a
+                   child, site/ replaced only on success), workdir.py (temporary folders that
+                   a killed command cannot leave behind) and atomic.py (whole-file writes)
 
 scripts/mkdocs_hooks.py connects report/site.py to MkDocs; docs/ holds the pages.
 """

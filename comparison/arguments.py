@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
+import stat
 from pathlib import Path
 
 SEED_LIMIT = 2**32  # NumPy's legacy seeding (inside Keras) takes 0 <= seed < 2**32
@@ -67,6 +69,26 @@ def nonempty_path(value: str) -> Path:
     if not value.strip():
         raise argparse.ArgumentTypeError("the path is empty: name a file or folder")
     return Path(value)
+
+
+def folder_problem(value: str) -> str | None:
+    """Why ``value`` is not a folder that exists, in words, or None."""
+    if not value.strip():
+        return "is empty"
+    try:
+        mode = os.stat(value).st_mode
+    except OSError as error:  # missing, a link loop, a name too long, a folder we may not enter
+        return f"cannot be reached ({error.strerror})"
+    return None if stat.S_ISDIR(mode) else "is not a folder"
+
+
+def folder(value: str) -> str:
+    """A folder that exists (``--data``): an empty, missing or over-long path is refused."""
+    problem = folder_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{shown(value)} {problem}: name the folder that holds "
+                                         "the MNIST files")
+    return value
 
 
 def shown(value: str) -> str:

@@ -78,6 +78,9 @@ def _check_writable_folder(folder: Path, option: str, what: str | None = None) -
     what = what or f"{option} {folder}"
     existing = folder
     while not existing.exists() and existing != existing.parent:
+        if existing.is_symlink():  # exists() is False for a link to nothing or a link loop
+            raise UnwritablePath(f"{what}: {existing} is a broken link or a link loop; fix or "
+                                 f"remove it, or choose another {option}")
         existing = existing.parent
     if existing.exists() and not existing.is_dir():
         if existing != folder:

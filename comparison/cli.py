@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from comparison.arguments import (
     count,
     device,
     finite,
+    folder,
     nonempty_path,
     seed,
     shown,
@@ -35,12 +37,14 @@ from comparison.atomic import (
     check_writable_folder,
     write_atomically,
 )
+from comparison.checks import check_data_env, check_train_config, check_weight_decay
 from comparison.data import SPECS, DataError, load_dataset
 from comparison.native_logs import filtered_stderr
-from comparison.results.store import InvalidResult
+from comparison.results.store import InvalidResult, SaveFailed
 from comparison.training import IMPLEMENTATIONS, TrainConfig, TrainingDiverged, train
 from comparison.training.config import COSTS, DTYPES, INITS
 from comparison.training.variants import VARIANTS
+from comparison.workdir import private_tempdir
 
 
 class CommandError(Exception):
@@ -51,10 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        with filtered_stderr():  # TensorFlow's native notices, in this process and its workers
+        # TensorFlow's native notices, in this process and its workers; temporary files in a
+        # folder of this command's own, removed even if it is killed (by the next command)
+        with filtered_stderr(), private_tempdir():
             return args.handler(args, args.parser)
-    except (DataError, TrainingDiverged, CommandError, InvalidResult) as error:
+    except (DataError, TrainingDiverged, CommandError, InvalidResult, SaveFailed) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # disk trouble met while working: a full disk, a file in the way
+        where = f" ({shown(str(error.filename))})" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}: fix that and run it again; results "
+              "already written are intact", file=sys.stderr)
         return 1
     except MemoryError:
         print("error: out of memory: ask for less (a smaller --hidden, --batch-size or "
@@ -122,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("report", "run experiments, then build (or serve) the site")
     add_run_arguments(p)
     p.add_argument("--serve", action="store_true", help="serve the site with live reload")
+    p.add_argument("--port", type=count(65535), default=8000,
+                   help="the port --serve listens on (at 127.0.0.1)")
     p.set_defaults(handler=run_report, parser=p)
     return parser
 
@@ -159,7 +172,10 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
                    help="a change to the network (see comparison/training/variants.py)")
     add_data_argument(p)
     p.add_argument("--out", type=nonempty_path,
-                   help="run record (JSON) (default: results/runs/train-IMPL-DATASET-seedN.json)")
+                   help="run record (JSON) (default: results/runs/train-IMPL-DATASET-..."
+                        "-seedN.json, named by the settings that differ from the book's)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the run record if it exists")
 
 
 def variant_settings() -> str:
@@ -173,7 +189,7 @@ def variant_settings() -> str:
 
 
 def add_data_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="DIR",
+    parser.add_argument("--data", metavar="DIR", type=folder,
                         help="folder with the IDX files (default: $NN_COMPARE_DATA, then ./data)")
 
 
@@ -196,9 +212,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 
 # Option types: argparse reports their ArgumentTypeError as a usage error (exit status 2).
 
-def results_folder(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Path:
+def results_folder(args: argparse.Namespace, parser: argparse.ArgumentParser,
+                   names: Sequence[str] = ()) -> Path:
     """The results folder, checked before anything runs: a folder, or one that can be made,
-    that this user can write into."""
+    that this user can write into, where the results of ``names`` and their figures can be
+    written (not ``book.json`` a folder, say: found after the run, the work would be lost)."""
     from comparison.results import store
 
     folder = store.results_dir(args.results)
@@ -210,6 +228,10 @@ def results_folder(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         option = "the results folder"
     try:
         check_writable_folder(folder, option)
+        if names:
+            check_writable_folder(folder / "figures", option)
+        for name in names:
+            check_writable_file(folder / f"{name}.json", option)
     except UnwritablePath as error:
         parser.error(str(error))
     return folder
@@ -221,15 +243,17 @@ def run_experiments_command(args: argparse.Namespace, parser: argparse.ArgumentP
     from comparison.experiments.runner import print_summary, run_experiments
     from comparison.torch.network import resolve_device
 
-    results = results_folder(args, parser)
+    names = args.only or list(EXPERIMENTS)
+    results = results_folder(args, parser, names)
     try:
         resolve_device(args.device)
+        if args.data is None:
+            check_data_env()
     except ValueError as error:
         parser.error(str(error))
     context = Context(data_dir=args.data, device=args.device, seed=args.seed,
                       progress=not args.no_progress)
-    summary = run_experiments(args.only or list(EXPERIMENTS), args.profile, context, results,
-                              args.force)
+    summary = run_experiments(names, args.profile, context, results, args.force)
     print_summary(summary, results)
     return 0
 
@@ -266,20 +290,29 @@ def run_figures(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 def run_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import subprocess
-
-    from comparison import data
+    from comparison import data, site_build
     from comparison.results import store
 
+    try:  # all before the experiments run: found after them, the hour would be lost
+        site_build.check_project()
+        site_build.check_site_folder()
+        if args.serve:
+            site_build.check_port(args.port)
+    except site_build.SiteFolderError as error:
+        parser.error(str(error))
+    if args.data:  # the notebook page loads MNIST from it, even when every result is current
+        data.locate(SPECS["mnist"], args.data)
     run_experiments_command(args, parser)
     env = os.environ | {store.RESULTS_ENV_VAR: str(store.results_dir(args.results).resolve())}
-    if args.data:  # the notebook page loads MNIST itself when the site is built
+    if args.data:
         env[data.ENV_VAR] = str(Path(args.data).resolve())
-    command = ["serve"] if args.serve else ["build", "--strict"]
-    if not args.serve:  # a published build executes the notebook afresh: its cache is keyed
-        env["NN_COMPARE_NOTEBOOK_CACHE"] = "false"  # by the notebook, not by comparison/
-    print(f"mkdocs {' '.join(command)}", flush=True)
-    return subprocess.run([sys.executable, "-m", "mkdocs", *command], env=env).returncode
+    if args.serve:
+        print(f"mkdocs serve at http://127.0.0.1:{args.port}", flush=True)
+        return site_build.mkdocs(["serve", "--dev-addr", f"127.0.0.1:{args.port}"], env)
+    # a published build executes the notebook afresh: its cache is keyed by the notebook, not
+    # by comparison/
+    print("mkdocs build --strict", flush=True)
+    return site_build.build(env | {"NN_COMPARE_NOTEBOOK_CACHE": "false"})
 
 
 def train_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict:
@@ -306,16 +339,26 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     try:
         config = TrainConfig(**train_settings(args, parser))
+        check_train_config(config)
         resolve_device(config.device)  # fail on a missing GPU before loading any data
         if config.impl == "keras" and importlib.util.find_spec("keras") is None:
             raise ValueError("--impl keras needs the optional Keras extra: "
                              "pip install -r requirements-keras.txt")
+        if args.data is None:
+            check_data_env()
         out = args.out or default_record_path(config)
         check_writable_file(out, "--out")  # before training, so that the work is not lost
+        if out.exists() and not args.force:
+            raise ValueError(f"{out} holds a run with these settings: pass --force to "
+                             "replace it, or --out FILE to keep both")
     except ValueError as error:  # UnwritablePath is one
         parser.error(str(error))
     data = load_dataset(config.dataset, args.data)
     n_train = min(config.train_size or len(data.train), len(data.train))
+    try:
+        check_weight_decay(config, n_train)
+    except ValueError as error:
+        parser.error(str(error))
     variant = "" if config.variant == "baseline" else f" ({config.variant} variant)"
     print(f"{config.impl}{variant}: {'-'.join(map(str, config.sizes()))} on {data.name} "
           f"({n_train} training images from {data.source})")
@@ -324,6 +367,8 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     own_cost = VARIANTS[config.variant].scratch_cost
     if own_cost is not None:  # what actually trained, not the option it replaced
         record["config"]["cost"] = own_cost.name
+    if config.train_size is not None:  # what was used, not more than the data holds
+        record["config"]["train_size"] = n_train
     record["dataset"] = {"name": data.name, "source": data.source, "checksum": data.checksum,
                          "pixel_scaling": data.pixel_scaling}
     record["provenance"] = provenance(device=record["device"])
@@ -335,7 +380,26 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def default_record_path(config: TrainConfig) -> Path:
-    return Path("results/runs") / f"train-{config.impl}-{config.dataset}-seed{config.seed}.json"
+    """``results/runs/train-IMPL-DATASET-...-seedN.json``, naming every setting that differs
+    from the book's, so that runs with different settings do not replace each other."""
+    book_run = TrainConfig()
+    changed = [_name_part(key, value) for key, value in config.as_dict().items()
+               if key not in ("impl", "dataset", "seed") and value != getattr(book_run, key)]
+    name = "-".join(["train", config.impl, config.dataset, *changed, f"seed{config.seed}"])
+    return Path("results/runs") / f"{name}.json"
+
+
+def _name_part(key: str, value: object) -> str:
+    """A setting as part of a file name: a word as itself (``float32``), a switch by its name,
+    a number after its name (``eta0.5``, ``hidden100x100``)."""
+    if isinstance(value, str):
+        return value
+    key = key.replace("_", "-")
+    if isinstance(value, bool):
+        return key
+    if isinstance(value, tuple):
+        return key + "x".join(map(str, value))
+    return key + (f"{value:g}" if isinstance(value, float) else str(value))
 
 
 def write_record(path: Path, record: dict) -> None:

@@ -52,10 +52,11 @@ def on_serve(server, config, builder):
 
 
 def on_files(files: Files, config) -> Files:
-    """Publish the JSON, CSV and figures under results/ without copying them into docs/."""
+    """Publish what the current results list, without copying it into docs/: their JSON and
+    CSV (made from the results, not read from the folder) and their figures."""
     site = _site(config)
-    for path in sorted(site.results.glob("*.json")) + sorted(site.results.glob("*.csv")):
-        files.append(File.generated(config, f"results/{path.name}", abs_src_path=str(path)))
+    for uri, content in site.downloads().items():
+        files.append(File.generated(config, uri, content=content))
     for path in site.figure_paths():  # only the current results' figures, never leftovers
         uri = f"results/figures/{path.name}"
         files.append(File.generated(config, uri, abs_src_path=str(path)))

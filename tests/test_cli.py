@@ -49,7 +49,7 @@ def no_work(monkeypatch):
 
 @pytest.mark.parametrize(("extra", "hidden", "eta"), [
     (["--variant", "two-hidden"], [100, 100], 3.0),  # the variant's own layers
-    (["--variant", "two-hidden", "--hidden", "20"], [20], 3.0),  # what the user said wins
+    (["--variant", "two-hidden", "--hidden", "20", "10"], [20, 10], 3.0),  # the user wins
     (["--variant", "relu"], [30], 0.1),
     (["--variant", "relu", "--eta", "3"], [30], 3.0),  # even when it equals the default
     ([], [30], 3.0),

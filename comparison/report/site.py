@@ -17,6 +17,8 @@ CI cannot repeat it, so one made with older code is shown with a warning.
 
 from __future__ import annotations
 
+import atexit
+import json
 import posixpath
 import re
 import shutil
@@ -37,6 +39,8 @@ from comparison.report.pages import presenter
 from comparison.report.provenance import provenance_box
 from comparison.report.verdicts.claims import legend_table, rules_table, verdict_table
 from comparison.results import store
+
+PACKAGE = store.PACKAGE  # placeholders show code from these files only
 
 BLOCK = re.compile(r"^(?P<indent>[ \t]*)<!-- result:(?P<kind>table|figures?|provenance|source)"
                    r" (?P<args>[^\n]*?) -->[ \t]*$", re.MULTILINE)
@@ -82,6 +86,9 @@ class Site:
         """Load and check every result; draw the committed records' figures."""
         records = current_results(results)
         scratch = Path(tempfile.mkdtemp(prefix="nn-compare-records-"))
+        # removed by ``close`` after a build, and at exit after a failed one (MkDocs calls no
+        # hook then); ``report`` also gives MkDocs a temporary folder that goes with it
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
         try:
             recorded = {path.stem: committed_record(path, scratch)
                         for path in sorted(records_folder.glob("*.json"))}
@@ -94,9 +101,21 @@ class Site:
                    [results / "figures", scratch], scratch, files)
 
     def figure_paths(self) -> list[Path]:
-        """The files of every figure these results have, for publishing."""
-        return sorted(path for folder in self.figure_folders for path in folder.glob("*.svg")
-                      if path.name in self.figure_files)
+        """The files of every figure these results list, for publishing: regular files only,
+        never reached through a symbolic link (which could point at any file)."""
+        return sorted(path for folder in self.figure_folders if not folder.is_symlink()
+                      for path in folder.glob("*.svg")
+                      if path.name in self.figure_files and _regular(path))
+
+    def downloads(self) -> dict[str, str]:
+        """The raw downloads, ``results/NAME.json`` and ``.csv``, made from this build's
+        results themselves: nothing else in the results folder is published, and no file
+        there is read again (a symlink put there could point at any file)."""
+        files = {}
+        for name, record in self.own_records().items():
+            files[f"results/{name}.json"] = json.dumps(record, indent=1, allow_nan=False)
+            files[f"results/{name}.csv"] = store.to_csv(record["rows"])
+        return files
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -167,10 +186,9 @@ class Site:
         if not FIGURE_ID.fullmatch(figure_id):
             raise SiteError(f"{where}: {figure_id!r} is not a figure id (letters, digits, '-', "
                             "'_' and '.')")
+        published = {path.name for path in self.figure_paths()}
         for theme in ("light", "dark"):
-            if f"{figure_id}-{theme}.svg" not in self.figure_files or not any(
-                    (folder / f"{figure_id}-{theme}.svg").is_file()
-                    for folder in self.figure_folders):
+            if f"{figure_id}-{theme}.svg" not in published:
                 raise SiteError(f"{where}: figure {figure_id} ({theme}) was not rendered; run "
                                 "`python -m comparison figures`")
         base = _relative(f"results/figures/{figure_id}", where)
@@ -274,11 +292,31 @@ def _presenting(where: str, name: str) -> Iterator[None]:
 
 def _source(args: str, where: str) -> str:
     file, _, name = args.partition("::")
+    if not _own_source(file):
+        raise SiteError(f"{where}: cannot show source {args}: only the package's own Python "
+                        "files can be shown (a path under comparison/ ending in .py)")
     try:
         code = source_of(file, name)
-    except (KeyError, OSError) as error:
+    except (KeyError, OSError, SyntaxError, ValueError) as error:
         raise SiteError(f"{where}: cannot show source {args}: {error}") from None
     return f'```python title="comparison/{file}"\n{code}\n```'
+
+
+def _own_source(file: str) -> bool:
+    """Whether ``file`` names a Python file of the package itself: no way out of
+    ``comparison/`` (``..``, an absolute path, a symlink), nothing but ``.py``."""
+    relative = Path(file)
+    path = PACKAGE / relative
+    try:
+        return (not relative.is_absolute() and ".." not in relative.parts
+                and relative.suffix == ".py" and path.is_file() and not path.is_symlink()
+                and path.resolve().is_relative_to(PACKAGE))
+    except OSError:  # a name too long, a link loop on the way
+        return False
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def _after_title(markdown: str, banner: str) -> str:

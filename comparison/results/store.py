@@ -8,7 +8,8 @@ the checksums of the datasets it reads. Anything else is stale: re-run, never sh
 A result is *valid* when it has the fields every page reads, with their types, only finite
 numbers, and an ``outputs_hash`` that matches its contents: a number edited by hand, or a
 NaN, is refused rather than published. The JSON, the CSV and the figures are one unit, and the
-JSON is written last: a run interrupted before it leaves no JSON beside other figures.
+JSON is written last, over the previous one: a run that fails or is interrupted before it
+leaves the previous result in place, never a new JSON beside old figures.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ FIELDS = {"schema_version": int, "name": str, "inputs_hash": str, "outputs_hash"
 NAME = re.compile(r"[\w-]+")  # a result's name, also in file names and messages
 FIGURE_FILE = re.compile(r"[\w-]+(\.[\w-]+)*\.svg")  # a file in results/figures/, no path
 MAX_DEPTH = 64  # nesting deeper than any result's: a sign of a damaged or hostile file
+# The largest result is under 1 MB; a bigger file is damaged or hostile, and is judged by its
+# size before a byte of it is read (a sparse file can claim any size).
+MAX_BYTES = 64 * 2**20
 JSON_TYPES = {dict: "an object", list: "a list", str: "a string", int: "a whole number",
               float: "a number", bool: "true or false", type(None): "null"}
 
@@ -49,6 +53,11 @@ class StaleResult(Exception):
 
 class InvalidResult(ValueError):
     """An experiment produced a result that cannot be stored (a NaN, a missing field)."""
+
+
+class SaveFailed(Exception):
+    """A result could not be written (a full disk, a file where a folder belongs): the
+    previous result is kept, and the message says so and what to fix."""
 
 
 def results_dir(path: str | Path | None = None) -> Path:
@@ -93,16 +102,30 @@ def save(name: str, result: dict, directory: Path,
     """Write ``<name>.json``, ``<name>.csv`` (from ``rows``) and the figures ``draw`` renders
     into the folder it is given, as one unit.
 
-    Everything is prepared in a staging folder first. Then the old JSON is removed, the
-    figures and the CSV are moved into place, and the JSON is written last: it is the commit
-    point, so an interruption anywhere leaves either the old unit (before the removal) or no
-    JSON at all (after it), which the next run re-runs.
+    Everything is prepared in a staging folder first. Then the new figures and the CSV are
+    moved into place and the JSON is written over the previous one: it is the commit point.
+    Only then are the previous run's figures that the new result does not list removed. So a
+    failure or an interruption anywhere leaves the previous JSON, still valid (the site
+    publishes the CSV made from the JSON, never the file beside it), and ``SaveFailed`` says
+    why in one line.
     """
     record = _as_json({"schema_version": SCHEMA_VERSION, "name": name} | result, name)
     problem = problems(record | {"outputs_hash": ""})
     if problem:
         raise InvalidResult(f"experiment {name} produced an invalid result: {problem}; "
                             "nothing was written")
+    try:
+        return _save(name, record, directory, draw)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        where = error.filename or directory
+        raise SaveFailed(f"could not save the {name} result in {directory} ({reason}: "
+                         f"{where}); the previous result, if any, is kept: fix that and re-run"
+                         ) from None
+
+
+def _save(name: str, record: dict, directory: Path,
+          draw: Callable[[Path], object] | None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=directory, prefix=f".{name}-", suffix=".part"))
     try:
@@ -114,11 +137,12 @@ def save(name: str, result: dict, directory: Path,
         record["outputs_hash"] = outputs_hash(record)
         (staging / f"{name}.csv").write_text(to_csv(record["rows"]))
         path = directory / f"{name}.json"
-        old_figures = _figure_files(path)
-        path.unlink(missing_ok=True)  # from here until the JSON is written, no unit is current
-        _replace_figures(figures, directory / "figures", old_figures)
+        old_figures = set(_figure_files(path)) - set(record["figure_files"])
+        _move_figures(figures, directory / "figures")
         os.replace(staging / f"{name}.csv", directory / f"{name}.csv")
         write_atomically(path, json.dumps(record, indent=1, allow_nan=False))
+        for old in sorted(old_figures):  # listed by no result now
+            (directory / "figures" / old).unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return path
@@ -137,17 +161,17 @@ def _as_json(record: dict, name: str) -> dict:
 def _figure_files(path: Path) -> list[str]:
     """The figures the result in ``path`` listed, if it can be read (only plain names)."""
     try:
-        files = json.loads(path.read_text()).get("figure_files", [])
-        return [f for f in files if isinstance(f, str) and FIGURE_FILE.fullmatch(f)]
-    except (OSError, ValueError, AttributeError, TypeError):
+        files = _read(path, path.stem).get("figure_files", [])
+    except StaleResult:
         return []
+    if not isinstance(files, list):
+        return []
+    return [f for f in files if isinstance(f, str) and FIGURE_FILE.fullmatch(f)]
 
 
-def _replace_figures(staged: Path, folder: Path, old: list[str]) -> None:
-    """Remove the previous run's figures, then move the new ones in (each rename atomic)."""
+def _move_figures(staged: Path, folder: Path) -> None:
+    """Move the new figures in, each rename atomic (a figure of the same name is replaced)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in old:
-        (folder / name).unlink(missing_ok=True)
     for path in sorted(staged.iterdir()):
         os.replace(path, folder / path.name)
 
@@ -174,10 +198,18 @@ def load(name: str, directory: Path, expected_hash: str | None = None) -> dict:
 def _read(path: Path, name: str) -> dict:
     """The JSON object in ``path``, or ``StaleResult`` saying why there is none."""
     rerun = f"re-run it (`python -m comparison run --only {name}`)"
-    if not path.is_file():
-        raise StaleResult(f"{path} is missing: run `python -m comparison run --only {name}`")
     try:
-        text = path.read_bytes().decode("utf-8")
+        size = path.stat().st_size if path.is_file() else None
+    except OSError as error:  # a link loop, an over-long name, a folder we may not enter
+        raise StaleResult(f"{path} cannot be read ({error.strerror}): {rerun}") from None
+    if size is None:
+        raise StaleResult(f"{path} is missing: run `python -m comparison run --only {name}`")
+    if size > MAX_BYTES:
+        raise StaleResult(f"{path} is {size / 2**20:,.0f} MB, larger than any result "
+                          f"({MAX_BYTES // 2**20} MB at most), so it was not read: {rerun}")
+    try:
+        with path.open("rb") as handle:  # at most the limit, should it grow meanwhile
+            text = handle.read(MAX_BYTES + 1).decode("utf-8")
         record = json.loads(text)
     except OSError as error:
         raise StaleResult(f"{path} cannot be read ({error.strerror}); fix its permissions or "
