@@ -206,6 +206,16 @@ def _gap(mnist: list[dict], impl: str, setting: str) -> str:
     return "not measured" if row is None else f"{row['gap_to_book_pp']:+.2f}"
 
 
+def statistics_text(settings: dict[str, dict]) -> str:
+    """Which epoch each setting is scored at, from the settings the run used: "the best epoch
+    for ch1-30 and ch1-100, the final epoch for ch3-100"."""
+    by_statistic: dict[str, list[str]] = {}
+    for name, setting in settings.items():
+        by_statistic.setdefault(setting["statistic"], []).append(name)
+    return ", ".join(f"the {STATISTIC_NAMES[statistic]} for {' and '.join(names)}"
+                     for statistic, names in by_statistic.items())
+
+
 def book_quotes(record: dict) -> dict[str, str]:
     config = record["config"]
     mnist = [r for r in record["rows"] if r["dataset"] == "mnist"]
@@ -223,6 +233,7 @@ def book_quotes(record: dict) -> dict[str, str]:
         "spread_conclusion": spread_conclusion(record),
         "profile_note": profile_note(record),
         "built_from": built_from(record),
+        "statistics": statistics_text(config["settings"]),
         "keras_note": keras_note(record),
         "keras_scope": extra_scope(config, "keras"),
         "jax_scope": extra_scope(config, "jax"),

@@ -6,6 +6,7 @@ from comparison.experiments import flexibility
 from comparison.report.markdown import (
     EPOCH_EXAMPLES,
     IMPL_NAMES,
+    SHORT_NAMES,
     _impls,
     find_row,
     jax_note,
@@ -70,6 +71,7 @@ def flexibility_quotes(record: dict) -> dict[str, str]:
             "torch_derivative": str(n.derivative_lines("torch")),
             "with_derivative": str(n.with_derivative("scratch")),
             "keras_note": keras_note(record), "control_conclusion": control_conclusion(n),
+            "two_hidden_lines": variant_lines(record, "two-hidden"),
             "epochs": plural(config["epochs"], "epoch"),
             "seeds": plural(config["seeds"], "seed"),
             "examples": f"{config['train_size'] or EPOCH_EXAMPLES:,}",
@@ -78,6 +80,17 @@ def flexibility_quotes(record: dict) -> dict[str, str]:
             "batch_size": str(base["batch_size"]), "dtype": base["dtype"],
             **{f"{variant}_{impl}_s": _epoch_seconds(record, variant, impl)
                for variant in ("baseline", "conv") for impl in ("scratch", "torch", "keras")}}
+
+
+def variant_lines(record: dict, variant: str) -> str:
+    """The lines one variant took in each implementation measured, in words: the page says
+    what a variant cost only as the counts say it."""
+    counts = [(find_row(record, variant=variant, impl=impl)["lines_touched"],
+               "from scratch" if impl == "scratch" else f"in {SHORT_NAMES[impl]}")
+              for impl in _impls(record)]
+    (first, where), rest = counts[0], [f"{n} {where}" for n, where in counts[1:]]
+    said = [f"{plural(first, 'line')} added or changed {where}", *rest]
+    return ", ".join(said[:-1]) + f" and {said[-1]}" if rest else said[0]
 
 
 def control_conclusion(n: flexibility.FlexibilityNumbers) -> str:

@@ -114,7 +114,22 @@ def thread_quotes(record: dict) -> dict[str, str]:
              f"{t['threads']} threads take {takes(t, 'the time of one')}"
              for t in record["threads"]]
     return {"thread_summary": "Measured here: " + "; ".join(found) + "." if found
-            else "One thread is all this process may use, so there is no thread sweep."}
+            else "One thread is all this process may use, so there is no thread sweep.",
+            "thread_slower": thread_slower(record["threads"])}
+
+
+def thread_slower(threads: list[dict]) -> str:
+    """Where more threads were slower, a cause to check against the machine's load; nothing
+    where none was, since then there is nothing to explain."""
+    slower = [f"{text(t['path'])} on {t['threads']} threads at mini-batch {t['batch_size']}, "
+              f"width {t['width']}" for t in threads if t["outcome"] == timing.SLOWER]
+    if not slower:
+        return ""
+    return (f"More threads were slower here: {'; '.join(slower)}. One cause to check is a "
+            "core shared with other work: an OpenMP thread that must wait for its sibling at "
+            "the end of every small operation turns each step into a wait for the scheduler "
+            "(compare the machine's load in "
+            "[the noise floor and the machine](#the-noise-floor-and-the-machine)).")
 
 
 def option_quotes(record: dict) -> dict[str, str]:
@@ -157,20 +172,38 @@ def _keras_quotes(record: dict, small: int, large: int) -> dict[str, str]:
                     for path in ("keras float32", "torch float32"))
     pairs = as_comparison(timing.paired_ratio(keras["times_s"], torch["times_s"]))
     large_versus = find(record, "batch", "keras float32", "scratch float32", batch_size=large)
+    per_call = find(record, "batch", "keras steps_per_execution float32", "keras float32",
+                    batch_size=small)
     return {"keras_vs_scratch_b10": f"{versus['ratio']:.1f}",
             "keras_summary": f"Keras takes {takes(versus, NUMPY_TIME)} at mini-batch {small}",
             "keras_paragraph": (
                 f"Keras takes {epoch_text(keras)} s per epoch at mini-batch {small}, "
-                f"{takes(versus, NUMPY_TIME)} and {takes(pairs, PYTORCH_TIME)}. `fit` runs "
-                "each step as a compiled TensorFlow graph, but it also calls back into Python "
-                "for every mini-batch, a fixed cost per step that only larger mini-batches "
-                f"amortise. At mini-batch {large} it takes {takes(large_versus, NUMPY_TIME)}."),
+                f"{takes(versus, NUMPY_TIME)} and {takes(pairs, PYTORCH_TIME)}. "
+                f"{per_call_text(per_call, small)} At mini-batch {large} it takes "
+                f"{takes(large_versus, NUMPY_TIME)}."),
             "keras_batch_crossover_f32": crossover_text(record, "batch", "keras float32",
                                                         "scratch float32", "Keras"),
             "keras_width_crossover_f32": crossover_text(record, "width", "keras float32",
                                                         "scratch float32", "Keras"),
             "keras_vs_scratch_widest": takes(find(record, "width", "keras float32",
                                                   "scratch float32", width=widest), NUMPY_TIME)}
+
+
+def per_call_text(per_call: dict | None, small: int) -> str:
+    """Whether `fit`'s call into its compiled step for every mini-batch costs Keras time, as
+    the run measured it: ``steps_per_execution`` makes that call once per several steps, so
+    only its paired ratio against plain `fit` may say so."""
+    if per_call is None:
+        return (f"`steps_per_execution` was not timed at mini-batch {small}, so this run cannot "
+                "say what `fit`'s call from Python for every mini-batch costs.")
+    said = (f"With `steps_per_execution`, which calls the compiled step once for several "
+            f"mini-batches, Keras takes {takes(per_call, 'the time without it')} at mini-batch "
+            f"{small}")
+    if per_call["outcome"] == timing.FASTER:
+        return (f"{said}: part of its time there goes into `fit`'s call from Python for every "
+                "mini-batch.")
+    return (f"{said}: this run does not show that `fit`'s call from Python for every "
+            "mini-batch costs it time.")
 
 
 def jax_quotes(record: dict, small: int, widest: int) -> dict[str, str]:
