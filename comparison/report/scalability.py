@@ -42,20 +42,19 @@ def scalability_quotes(record: dict) -> dict[str, str]:
 
 
 def conclusion(n: scalability.ScalingNumbers) -> str:
-    """Whether two processes paid here, in words chosen by the numbers and their intervals."""
+    """What the speed-ups' intervals say, and nothing beyond them."""
     if not n.works:
         return ("The 2-process run did **not** give the 1-process result here, so its speed "
                 "is beside the point until that is explained.")
-    if all(s["high"] < 1 for s in n.speedup.values()):
-        return ("Two processes were slower than one at every mini-batch measured (intervals "
-                "below 1): each step ends with an all-reduce of the gradients, and here that "
-                "exchange cost more than the arithmetic it shared out.")
-    if any(s["low"] > 1 for s in n.speedup.values()):
-        best = max(n.speedup.values(), key=lambda s: s["ratio"])
-        return (f"Two processes paid at best {speedup_text(best)} here, where each step had "
-                "enough arithmetic per process to outweigh the all-reduce at its end.")
-    return ("At no mini-batch did the interval of the speed-up lie above 1: this run cannot "
-            "say that two processes paid.")
+    below = [b for b, s in n.speedup.items() if s["high"] < 1]
+    above = [b for b, s in n.speedup.items() if s["low"] > 1]
+    if above:
+        return (f"The interval of the speed-up lay above 1 at mini-batch "
+                f"{', '.join(map(str, above))}.")
+    if len(below) == len(n.speedup):
+        return "The interval of the speed-up lay below 1 at every mini-batch measured."
+    return ("At no mini-batch did the interval of the speed-up lie above 1, so this run cannot "
+            "say that two processes were faster.")
 
 
 STATISTIC = ("median seconds per epoch over the epochs of one run per setting; speed-ups: "
