@@ -1,4 +1,5 @@
-"""Command line: ``python -m comparison {train,run,figures,report} ...``.
+"""Command line: ``python -m comparison {train,run,figures,report,record,compare} ...``
+(the last two in ``records_cli.py``).
 
 Bad input gets one line naming the problem and the fix, never a traceback: a usage error
 exits with 2 (argparse's way), a problem met while working with 1. Everything that can be
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from comparison import records_cli
 from comparison.arguments import (
     MAX_HIDDEN,
     count,
@@ -136,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=count(65535), default=8000,
                    help="the port --serve listens on (at 127.0.0.1)")
     p.set_defaults(handler=run_report, parser=p)
+    records_cli.add_commands(command)
     return parser
 
 

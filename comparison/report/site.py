@@ -23,7 +23,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,7 @@ from pathlib import Path
 from comparison.experiments import EXPERIMENTS
 from comparison.experiments.code import source_of
 from comparison.experiments.runner import inputs_hash
+from comparison.report import machines as across
 from comparison.report.banner import profile_banner
 from comparison.report.figures import render
 from comparison.report.lint import glued_values, missing
@@ -38,7 +39,7 @@ from comparison.report.markdown import text
 from comparison.report.pages import presenter
 from comparison.report.provenance import provenance_box
 from comparison.report.verdicts.claims import legend_table, rules_table, verdict_table
-from comparison.results import store
+from comparison.results import machines, store
 
 PACKAGE = store.PACKAGE  # placeholders show code from these files only
 
@@ -80,6 +81,8 @@ class Site:
     figure_files: set[str] = field(default_factory=set)
     # Each result's quotes, computed once per build: a page quotes dozens of values from one.
     quoted: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Full runs recorded on other machines (docs/records/machines/), by name
+    machines: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def load(cls, results: Path, records_folder: Path) -> Site:
@@ -92,13 +95,14 @@ class Site:
         try:
             recorded = {path.stem: committed_record(path, scratch)
                         for path in sorted(records_folder.glob("*.json"))}
+            computers = machine_records(records_folder / "machines", records, scratch)
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             raise
         files = {name for record in records.values() for name in record["figure_files"]}
         files |= {path.name for path in scratch.glob("*.svg")}
         return cls(results, records | recorded, set(recorded),
-                   [results / "figures", scratch], scratch, files)
+                   [results / "figures", scratch], scratch, files, machines=computers)
 
     def figure_paths(self) -> list[Path]:
         """The files of every figure these results list, for publishing: regular files only,
@@ -152,11 +156,15 @@ class Site:
     def table(self, args: str, where: str) -> str:
         if args == "verdicts":
             with _presenting(where, "verdicts"):
-                return verdict_table(self.records)
+                return verdict_table(self.records, lambda claim: across.agreement(
+                    claim, self.own_records(), self.machines))
         if args == "verdicts.rules":
             return rules_table()
         if args == "verdicts.legend":
             return legend_table(self.records)
+        if args == "verdicts.machines":
+            with _presenting(where, "machine records"):
+                return across.outcomes_table(self.own_records(), self.machines)
         name, _, table = args.partition(".")
         tables = getattr(self._presenter(name, where), "TABLES", {})
         if table not in tables:
@@ -226,11 +234,12 @@ class Site:
             raise SiteError(f"{where}: {error.args[0]}") from None
 
 
-def current_results(results: Path) -> dict[str, dict]:
-    """Every experiment's result, valid and current, or a ``SiteError`` listing each one
-    that is missing, invalid or stale."""
+def current_results(results: Path, names: Sequence[str] = tuple(EXPERIMENTS)
+                    ) -> dict[str, dict]:
+    """Each named experiment's result (every one by default), valid and current, or a
+    ``SiteError`` listing each one that is missing, invalid or stale."""
     records, problems = {}, []
-    for name in EXPERIMENTS:
+    for name in names:
         rerun = f"re-run `python -m comparison run --only {name}`"
         try:
             record = store.load(name, results)
@@ -246,6 +255,18 @@ def current_results(results: Path) -> dict[str, dict]:
     if problems:
         raise SiteError("results are missing, invalid or stale:\n  " + "\n  ".join(problems))
     return records
+
+
+def machine_records(folder: Path, build: dict[str, dict], scratch: Path) -> dict[str, dict]:
+    """The machine records committed under ``folder``, checked, and the figure that sets
+    their key ratios beside this build's, drawn into ``scratch``."""
+    try:
+        found = machines.load_all(folder)
+    except machines.RecordError as error:
+        raise SiteError(f"committed machine record: {error}") from None
+    with _presenting(str(folder), "machine records"):
+        render(lambda _: across.figures(build, found), {}, scratch)
+    return found
 
 
 def committed_record(path: Path, scratch: Path) -> dict:

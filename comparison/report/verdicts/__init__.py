@@ -145,10 +145,12 @@ def combine(verdicts: Sequence[str]) -> str:
 
 
 def combined(verdicts: Sequence[str], number: str, reasons: Sequence[str]) -> Judgement:
-    """``combine`` as a judgement: an undecided one carries the reasons of its parts."""
+    """``combine`` as a judgement; ``reasons[i]`` says why ``verdicts[i]`` would be undecided,
+    and an undecided judgement carries the reasons of its undecided parts."""
     verdict = combine(verdicts)
     if verdict == UNDECIDED:
-        return undecided("; ".join(dict.fromkeys(r for r in reasons if r)), number)
+        why = [r for v, r in zip(verdicts, reasons, strict=True) if v == UNDECIDED]
+        return undecided("; ".join(dict.fromkeys(why)), number)
     return judged(verdict, number)
 
 

@@ -7,6 +7,8 @@ consuming" are one claim); "A §2" names seed A's section 2, "concl." its conclu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from comparison.report.markdown import markdown_table, text
 from comparison.report.verdicts import (
     BY_DEFINITION,
@@ -142,15 +144,18 @@ def provisional(claim: Claim, records: Records) -> bool:
                if name in records)
 
 
-def verdict_table(records: Records) -> str:
-    """One table per area: the claim, its verdict badge, the number, the evidence."""
+def verdict_table(records: Records, note: Callable[[Claim], str] = lambda claim: "") -> str:
+    """One table per area: the claim, its verdict badge, the number, the evidence; ``note``
+    adds a line under a verdict (how many recorded machines agree)."""
     sections = []
     for area in AREAS:
         rows = []
         for claim in (c for c in CLAIMS if c.area == area):
             j = judge(claim, records)
+            also = note(claim)
             rows.append([f"{claim.text} <small>({claim.seeds})</small>",
-                         badge(j.verdict, provisional(claim, records)), measured(j),
+                         badge(j.verdict, provisional(claim, records))
+                         + (f"<br><small>{also}</small>" if also else ""), measured(j),
                          f"[evidence]({claim.page})"])
         sections.append(f"**{area.capitalize()}**\n\n"
                         + markdown_table(["claim", "verdict", "measured", ""], rows, "llll"))

@@ -53,8 +53,7 @@ def _judge(records: Records, key, scratch_minus_framework: bool, what: str) -> J
                                     else share - scratch))
             parts.append(f"{who} {share:.0%}")
             reasons.append(f"{who}: within the {DIAGNOSIS_MARGIN:.0%}-point margin")
-    return combined(verdicts, ", ".join(parts) + " of the bugs that can occur",
-                    [r for r, v in zip(reasons, verdicts) if v == UNDECIDED])
+    return combined(verdicts, ", ".join(parts) + " of the bugs that can occur", reasons)
 
 
 def harder_from_scratch(records: Records) -> Judgement:

@@ -223,7 +223,7 @@ def larger_models(records: Records) -> Judgement:
             continue
         fell, faster = side_of(change), side_of(wide) == FASTER
         verdicts.append(SUPPORTED if fell == FASTER and faster else QUALIFIED if fell == FASTER
-                        else REFUTED if fell in (SLOWER, SAME) else UNCLEAR)
+                        else REFUTED if fell in (SLOWER, SAME) else UNDECIDED)
         parts.append(part)
         reasons.append(f"{who}: the change {ratio_text(change)} is unclear")
     if not parts:
@@ -231,7 +231,6 @@ def larger_models(records: Records) -> Judgement:
     number = "; ".join(parts) + beyond(extra)
     if gate := speed_gate(speed):
         return undecided(gate, number)
-    verdicts = [UNDECIDED if v == UNCLEAR else v for v in verdicts]
     return combined(verdicts, number, reasons)
 
 

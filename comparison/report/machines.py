@@ -1,0 +1,113 @@
+"""Each performance verdict on every machine recorded: the same rules, one machine at a time,
+nothing averaged across machines. Also what ``python -m comparison compare`` prints: the
+claims whose outcome differs between two sets of results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from matplotlib.figure import Figure
+
+from comparison.report.figures import COLOURS, LABELS, new_figure
+from comparison.report.markdown import markdown_table, text
+from comparison.report.verdicts import Claim, Judgement, Records, performance
+from comparison.report.verdicts.claims import CLAIMS, badge, judge
+from comparison.results import machines
+
+THIS_BUILD = "this build"
+# The comparisons the figure shows on every machine: PyTorch and Keras against the NumPy code
+# at the book's mini-batch and at the widest layer timed.
+KEY_PATHS = ("torch float32", "keras float32")
+
+
+def machine_claims() -> list[Claim]:
+    """The claims a machine record can decide: those that read only speed and convergence
+    (the GPU claim reads the GPU record, which a CPU machine's record does not hold)."""
+    return [c for c in CLAIMS if c.results and set(c.results) <= set(machines.RECORDED)
+            and c.judge is not performance.gpu]
+
+
+def judged(records: Records, claims: list[Claim]) -> dict[str, Judgement]:
+    return {claim.text: judge(claim, records) for claim in claims}
+
+
+def differences(a: Records, b: Records) -> list[tuple[Claim, Judgement, Judgement]]:
+    """Every claim both sets of results can judge whose outcome differs between them."""
+    found = []
+    for claim in CLAIMS:
+        if claim.results and all(n in a and n in b for n in claim.results):
+            ja, jb = judge(claim, a), judge(claim, b)
+            if ja.verdict != jb.verdict:
+                found.append((claim, ja, jb))
+    return found
+
+
+def columns(build: Records, recorded: dict[str, dict]) -> dict[str, Records]:
+    """This build's results, then each recorded machine's, by column title."""
+    found = {f"{THIS_BUILD} ({_machine(machines.machine_of(build['speed']))})": build} if (
+        "speed" in build) else {}
+    for name, record in recorded.items():
+        flag = "" if machines.comparable(record) else ", other protocol: counts nowhere"
+        found[f"{name} ({_machine(record['machine'])}{flag})"] = record["results"]
+    return found
+
+
+def _machine(machine: dict) -> str:
+    return f"{text(machine['cpu'])}, {machine['usable_cpus']} CPUs, {text(machine['blas'])}"
+
+
+def outcomes_table(build: Records, recorded: dict[str, dict]) -> str:
+    """One row per performance claim, one column per machine: the outcome's badge."""
+    if not recorded:
+        return ("*No machine is recorded yet: `python -m comparison record` packages a full "
+                "run as one (see the README).*")
+    found = columns(build, recorded)
+    rows = [[claim.text, *(badge(judge(claim, records).verdict) for records in found.values())]
+            for claim in machine_claims()]
+    return markdown_table(["claim", *found], rows, "l" + "c" * len(found))
+
+
+def agreement(claim: Claim, build: Records, recorded: dict[str, dict]) -> str:
+    """ "the same outcome on 2 of 3 machines" for the home page, or '' without records."""
+    comparable = [r["results"] for r in recorded.values() if machines.comparable(r)]
+    if not comparable or claim not in machine_claims() or "speed" not in build:
+        return ""
+    mine = judge(claim, build).verdict
+    same = 1 + sum(judge(claim, records).verdict == mine for records in comparable)
+    return f"the same outcome on {same} of {len(comparable) + 1} machines recorded"
+
+
+def ratio_at(speed: dict, path: str, sweep: str, point: int) -> dict | None:
+    key = "batch_size" if sweep == "batch" else "width"
+    return next((c for c in speed.get("comparisons", []) if (c["sweep"], c["a"], c["b"], c[key])
+                 == (sweep, path, "scratch float32", point)), None)
+
+
+def figures(build: Records, recorded: dict[str, dict]) -> Iterator[tuple[str, Figure]]:
+    """The key ratios with their intervals, one row per machine and comparison."""
+    found = columns(build, recorded)
+    if len(found) < 2:
+        return
+    figure, ax = new_figure(4.8, 1.0 + 0.45 * len(found) * 2 * len(KEY_PATHS))
+    labels, y = [], 0
+    for title, records in found.items():
+        speed = records["speed"]
+        widest = max(c["width"] for c in speed["comparisons"] if c["sweep"] == "width")
+        for path in KEY_PATHS:
+            for sweep, point, where in (("batch", 10, "mini-batch 10"),
+                                        ("width", widest, f"width {widest}")):
+                c = ratio_at(speed, path, sweep, point)
+                if c is None:
+                    continue
+                impl = path.split()[0]
+                ax.errorbar([c["ratio"]], [y], xerr=[[c["ratio"] - c["low"]],
+                                                     [c["high"] - c["ratio"]]],
+                            fmt="o", color=COLOURS[impl], capsize=3)
+                labels.append(f"{title.split(' (')[0]}: {LABELS[impl]}, {where}")
+                y += 1
+    ax.axvline(1, color="#999999", linestyle="--")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set(xscale="log", xlabel="time / the NumPy code's (below 1: faster)")
+    yield "machines-ratios", figure

@@ -1,0 +1,170 @@
+"""Machine records (issue 27): the format and its checks, the protocol-version rule, merging
+records made elsewhere, ``compare``, and the pages with zero, one and several records."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from comparison.cli import main
+from comparison.report import machines as across
+from comparison.report import site as site_module
+from comparison.report.site import Site
+from comparison.results import machines, store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fixture(name: str, **changes) -> dict:
+    """A stored quick-run result, changed and re-hashed as a run that wrote it would have."""
+    record = json.loads((FIXTURES / f"{name}.json").read_text()) | changes
+    return record | {"outputs_hash": store.outputs_hash(record)}
+
+
+def full_results(cpu: str = "AMD EPYC") -> dict[str, dict]:
+    speed = fixture("speed", profile="full")
+    speed["provenance"] = speed["provenance"] | {"cpu": cpu}
+    speed["outputs_hash"] = store.outputs_hash(speed)
+    return {"speed": speed, "convergence": fixture("convergence", profile="full")}
+
+
+def test_the_protocol_fingerprint_matches_the_timing_code():
+    """Changing how times are taken or judged must be a decision: if this fails, bump
+    PROTOCOL_VERSION when the change makes old records incomparable, then set the
+    fingerprint to the value printed."""
+    assert machines.protocol_fingerprint() == machines.PROTOCOL_FINGERPRINT, (
+        f"timing protocol changed: {machines.protocol_fingerprint()}")
+
+
+def test_a_record_is_named_by_its_machine_and_checked_on_load(tmp_path):
+    record = machines.make(full_results("Intel(R) Xeon(R) CPU @ 2.20GHz"), "abc")
+    assert record["name"] == "intel-xeon-2cpu-scipy-openblas"
+    path = tmp_path / f"{record['name']}.json"
+    path.write_text(json.dumps(record))
+    assert machines.load(path)["results"]["speed"]["profile"] == "full"
+    edited = copy.deepcopy(record)
+    edited["results"]["speed"]["comparisons"][0]["ratio"] = 0.01
+    for damaged, why in ((edited, "edited by hand"),
+                         (record | {"format": 99}, "format 99"),
+                         (record | {"name": "../x"}, "not a plain"),
+                         ([1, 2], "not a JSON object")):
+        path.write_text(json.dumps(damaged))
+        with pytest.raises(machines.RecordError, match=why):
+            machines.load(path)
+
+
+def test_only_a_full_run_is_recorded():
+    results = full_results() | {"speed": fixture("speed")}
+    with pytest.raises(machines.RecordError, match="needs the full one"):
+        machines.make(results, "abc")
+    with pytest.raises(machines.RecordError, match="no current convergence"):
+        machines.make({"speed": full_results()["speed"]}, "abc")
+
+
+def records_folder(tmp_path: Path, *cpus: str, protocol: int | None = None) -> Path:
+    folder = tmp_path / "machines"
+    folder.mkdir(exist_ok=True)
+    for cpu in cpus:
+        record = machines.make(full_results(cpu), "abc")
+        if protocol is not None:
+            record = record | {"protocol_version": protocol}
+            record["outputs_hash"] = store.outputs_hash(record)
+        (folder / f"{record['name']}.json").write_text(json.dumps(record))
+    return folder
+
+
+def test_a_record_of_another_protocol_is_shown_flagged_and_counted_nowhere(tmp_path):
+    recorded = machines.load_all(records_folder(tmp_path, "Old CPU", protocol=0))
+    build = {"speed": fixture("speed"), "convergence": fixture("convergence")}
+    assert "other protocol" in across.outcomes_table(build, recorded)
+    claim = across.machine_claims()[0]
+    assert across.agreement(claim, build, recorded) == ""
+    recorded |= machines.load_all(records_folder(tmp_path, "New CPU"))
+    assert "of 2 machines recorded" in across.agreement(claim, build, recorded)
+
+
+def test_merge_checks_every_record_before_copying_any(tmp_path, capsys):
+    made = records_folder(tmp_path, "Chip One", "Chip Two")
+    out = tmp_path / "out"
+    code, stdout, _ = run_cli(["record", "--merge", *sorted(made.iterdir()), "--out-dir", out],
+                              capsys)
+    assert code == 0 and sorted(p.name for p in out.iterdir()) == [
+        "chip-one-2cpu-scipy-openblas.json", "chip-two-2cpu-scipy-openblas.json"]
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text("{}")
+    fresh = tmp_path / "fresh"
+    code, _, err = run_cli(["record", "--merge", *sorted(made.iterdir()), damaged,
+                            "--out-dir", fresh], capsys)
+    assert code == 2 and "damaged.json is not a machine record" in err
+    assert not fresh.exists()
+
+
+def folder_of(tmp_path: Path, name: str, **changed: dict) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(FIXTURES, folder)
+    for result, record in changed.items():
+        (folder / f"{result}.json").write_text(json.dumps(record))
+    return folder
+
+
+def test_compare_prints_the_claims_that_differ_and_exits_non_zero(tmp_path, capsys):
+    code_result = fixture("code")
+    more = fixture("code", totals=code_result["totals"] | {"scratch": 1, "torch": 50,
+                                                            "keras": 50})
+    a, b = folder_of(tmp_path, "a"), folder_of(tmp_path, "b", code=more)
+    status, out, _ = run_cli(["compare", a, b], capsys)
+    assert status == 1
+    assert "differs: A framework gets a model running with less code." in out
+    assert "1 of " in out.splitlines()[-1]
+    status, out, _ = run_cli(["compare", a, folder_of(tmp_path, "c")], capsys)
+    assert status == 0 and out.splitlines()[-1].startswith("0 of ")
+
+
+def test_compare_reads_a_machine_record_and_refuses_nonsense(tmp_path, capsys):
+    folder = records_folder(tmp_path, "AMD EPYC")
+    record = next(folder.iterdir())
+    status, out, _ = run_cli(["compare", FIXTURES, record], capsys)
+    assert status in (0, 1) and "claims judged on both differ" in out
+    status, _, err = run_cli(["compare", tmp_path / "nowhere", record], capsys)
+    assert status == 2 and "neither a results folder nor a machine record" in err
+
+
+@pytest.mark.parametrize("cpus", [(), ("Chip One",), ("Chip One", "Chip Two", "Chip Three")])
+def test_the_pages_show_zero_one_or_several_machines(tmp_path, monkeypatch, cpus):
+    build = {name: json.loads(p.read_text()) for name, p in
+             ((p.stem, p) for p in FIXTURES.glob("*.json"))}
+    monkeypatch.setattr(site_module, "current_results", lambda results, *names: build)
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(ROOT / "docs" / "records" / "speed-gpu.json", records)
+    if cpus:
+        shutil.move(str(records_folder(tmp_path, *cpus)), records / "machines")
+    page = (ROOT / "docs" / "performance.md").read_text()
+    across_section = page[page.index("## Across machines"):page.index("## On a GPU")]
+    site = Site.load(tmp_path / "results", records)
+    try:
+        performance = site.page(across_section, "performance.md")
+        home = site.page("<!-- result:table verdicts -->", "index.md")
+    finally:
+        site.close()
+    if not cpus:
+        assert "No machine is recorded yet" in performance
+        assert "machines recorded" not in home
+    else:
+        assert all(f"chip-{n}-2cpu" in performance for n in ("one", "two", "three")[:len(cpus)])
+        assert f"of {len(cpus) + 1} machines recorded" in home
+        assert "machines-ratios-light.svg" in performance
