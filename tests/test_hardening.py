@@ -212,6 +212,26 @@ def alive(pid: int) -> bool:
         return False
 
 
+def kill_and_check(parent: subprocess.Popen, pids: set[int], within: float) -> None:
+    """SIGKILL ``parent`` (no clean-up of its own can run) and require every one of ``pids``
+    to be gone within ``within`` seconds."""
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + within
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in pids if alive(pid)]
+
+
+def leave_nothing(parent: subprocess.Popen, pids: set[int]) -> None:
+    """Whatever a test saw, leave no process of it behind."""
+    parent.kill()
+    parent.wait()
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_workers_die_with_a_killed_run(tmp_path):
     script = tmp_path / "pool.py"
@@ -227,18 +247,9 @@ def test_workers_die_with_a_killed_run(tmp_path):
         workers = {int(pid) for pid in parent.stdout.readline().split()}
         assert len(workers) == 2 and workers <= children(parent.pid)
         everyone = children(parent.pid)  # the workers and the resource tracker
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        deadline = time.monotonic() + 10
-        while any(alive(pid) for pid in everyone) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [pid for pid in everyone if alive(pid)]
-    finally:  # whatever happened, leave nothing behind
-        parent.kill()
-        parent.wait()
-        for pid in everyone:
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
+        kill_and_check(parent, everyone, within=10)
+    finally:
+        leave_nothing(parent, everyone)
 
 
 TORCHRUN = """
@@ -267,15 +278,6 @@ def test_torchrun_and_its_workers_die_with_a_killed_run(tmp_path):
             everyone = descendants(parent.pid)
             time.sleep(0.2)
         assert len(everyone) >= 3, "torchrun did not start its workers"
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        deadline = time.monotonic() + 30
-        while any(alive(pid) for pid in everyone) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [pid for pid in everyone if alive(pid)]
+        kill_and_check(parent, everyone, within=30)
     finally:
-        parent.kill()
-        parent.wait()
-        for pid in everyone:
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
+        leave_nothing(parent, everyone)

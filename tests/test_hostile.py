@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,25 +17,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from test_hardening import alive, children
+from test_cli import run_cli
+from test_hardening import children, kill_and_check, leave_nothing
 
 from comparison import cli, site_build, workdir
-from comparison.cli import main
 from comparison.experiments import runner
 from comparison.report.site import Site, SiteError
 from comparison.results import store
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    """(exit status, stdout, stderr) of ``python -m comparison ARGV``, in this process."""
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def last_line(text: str) -> str:
@@ -284,18 +273,9 @@ def test_mkdocs_dies_with_a_killed_report(tmp_path):
             time.sleep(0.1)
         assert child, "the MkDocs stand-in did not start"
         time.sleep(1)  # its die_with_parent request is made as it starts
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        deadline = time.monotonic() + 10
-        while any(alive(pid) for pid in child) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [pid for pid in child if alive(pid)]
+        kill_and_check(parent, child, within=10)
     finally:
-        parent.kill()
-        parent.wait()
-        for pid in child:
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
+        leave_nothing(parent, child)
 
 
 def test_a_taken_port_is_one_line_naming_port_before_running(tmp_path, capsys, no_work,

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_cli import run_cli
 
-from comparison.cli import main
 from comparison.report import machines as across
 from comparison.report import site as site_module
 from comparison.report.site import Site
@@ -20,13 +20,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
+def run(argv: list, capsys) -> tuple[int, str, str]:
+    return run_cli([str(a) for a in argv], capsys)
 
 
 def fixture(name: str, **changes) -> dict:
@@ -100,14 +95,14 @@ def test_a_record_of_another_protocol_is_shown_flagged_and_counted_nowhere(tmp_p
 def test_merge_checks_every_record_before_copying_any(tmp_path, capsys):
     made = records_folder(tmp_path, "Chip One", "Chip Two")
     out = tmp_path / "out"
-    code, stdout, _ = run_cli(["record", "--merge", *sorted(made.iterdir()), "--out-dir", out],
+    code, stdout, _ = run(["record", "--merge", *sorted(made.iterdir()), "--out-dir", out],
                               capsys)
     assert code == 0 and sorted(p.name for p in out.iterdir()) == [
         "chip-one-2cpu-scipy-openblas.json", "chip-two-2cpu-scipy-openblas.json"]
     damaged = tmp_path / "damaged.json"
     damaged.write_text("{}")
     fresh = tmp_path / "fresh"
-    code, _, err = run_cli(["record", "--merge", *sorted(made.iterdir()), damaged,
+    code, _, err = run(["record", "--merge", *sorted(made.iterdir()), damaged,
                             "--out-dir", fresh], capsys)
     assert code == 2 and "damaged.json is not a machine record" in err
     assert not fresh.exists()
@@ -126,20 +121,20 @@ def test_compare_prints_the_claims_that_differ_and_exits_non_zero(tmp_path, caps
     more = fixture("code", totals=code_result["totals"] | {"scratch": 1, "torch": 50,
                                                             "keras": 50})
     a, b = folder_of(tmp_path, "a"), folder_of(tmp_path, "b", code=more)
-    status, out, _ = run_cli(["compare", a, b], capsys)
+    status, out, _ = run(["compare", a, b], capsys)
     assert status == 1
     assert "differs: A framework gets a model running with less code." in out
     assert "1 of " in out.splitlines()[-1]
-    status, out, _ = run_cli(["compare", a, folder_of(tmp_path, "c")], capsys)
+    status, out, _ = run(["compare", a, folder_of(tmp_path, "c")], capsys)
     assert status == 0 and out.splitlines()[-1].startswith("0 of ")
 
 
 def test_compare_reads_a_machine_record_and_refuses_nonsense(tmp_path, capsys):
     folder = records_folder(tmp_path, "AMD EPYC")
     record = next(folder.iterdir())
-    status, out, _ = run_cli(["compare", FIXTURES, record], capsys)
+    status, out, _ = run(["compare", FIXTURES, record], capsys)
     assert status in (0, 1) and "claims judged on both differ" in out
-    status, _, err = run_cli(["compare", tmp_path / "nowhere", record], capsys)
+    status, _, err = run(["compare", tmp_path / "nowhere", record], capsys)
     assert status == 2 and "neither a results folder nor a machine record" in err
 
 

@@ -27,7 +27,7 @@ addition, is shown beside them ("beyond the texts") and never moves a verdict.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from comparison.experiments.timing import CONFIDENCE
 
@@ -157,6 +157,34 @@ def combined(verdicts: Sequence[str], number: str, reasons: Sequence[str]) -> Ju
 def beyond(parts: Sequence[str]) -> str:
     """JAX's numbers, shown beside a verdict they do not move."""
     return f"; beyond the texts (decides nothing): {'; '.join(parts)}" if parts else ""
+
+
+@dataclass
+class PerFramework:
+    """Each framework's part of a claim: the seeds' frameworks vote, the others are shown
+    beside the verdict."""
+
+    verdicts: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why each vote would be undecided
+    beside: list[str] = field(default_factory=list)
+
+    def add(self, impl: str, part: str, verdict: str, reason: str = "") -> None:
+        if impl in SEED_FRAMEWORKS:
+            self.verdicts.append(verdict)
+            self.parts.append(part)
+            self.reasons.append(reason)
+        else:
+            self.beside.append(part)
+
+    def text(self) -> str:
+        return "; ".join(self.parts) + beyond(self.beside)
+
+    def judgement(self, lead: str = "", gate: str = "") -> Judgement:
+        """The combined verdict; undecided with ``gate`` when the run failed its checks."""
+        number = lead + self.text()
+        return undecided(gate, number) if gate else combined(self.verdicts, number,
+                                                             self.reasons)
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,9 @@ from comparison.report.verdicts import (
     UNCLEAR,
     UNDECIDED,
     Judgement,
+    PerFramework,
     Records,
     Tally,
-    beyond,
-    combined,
     judged,
     side,
     side_of,
@@ -76,8 +75,9 @@ RULE_BUILT_IN = (f"each library's built-in speed options (torch.compile; Keras's
                  f"measured: {TALLY_RULE}; {GATES}")
 RULE_EFFICIENT = (f"per framework, training efficiency: examples per second per core at its "
                   f"best mini-batch (float32) against the NumPy code's best, read by the ratio "
-                  f"rule, and the memory training adds above the import baseline (larger or "
-                  f"smaller beyond {MIN_EFFECT:.0%}): supported if more examples per core and "
+                  f"rule (paired where both are best at the same mini-batch), and the memory "
+                  f"training adds above the import baseline (larger or smaller beyond "
+                  f"{MIN_EFFECT:.0%}): supported if more examples per core and "
                   f"no more memory, refuted if no more examples per core and no less memory, "
                   f"qualified if one of the two, undecided if the throughput is unclear; "
                   f"{GATES}; start-up cost (import time) is shown, not judged")
@@ -130,56 +130,35 @@ def _where(found: list[dict]) -> str:
 
 
 def frameworks_faster(records: Records) -> Judgement:
-    speed = records["speed"]
-    verdicts, parts, reasons, extra = [], [], [], []
+    speed, found = records["speed"], PerFramework()
     for impl, who in NAMES.items():
-        found = every_point(speed, PATHS[impl])
-        if not found:
-            continue
-        tally = Tally.of(side_of(c) for c in found)
-        part = f"{who}: {tally.text()}{_where(found)}"
-        if impl not in SEED_FRAMEWORKS:
-            extra.append(part)
-            continue
-        verdicts.append(tally.verdict())
-        parts.append(part)
-        reasons.append(f"{who}: every point unclear")
-    if not parts:
+        if points := every_point(speed, PATHS[impl]):
+            tally = Tally.of(side_of(c) for c in points)
+            found.add(impl, f"{who}: {tally.text()}{_where(points)}", tally.verdict(),
+                      f"{who}: every point unclear")
+    if not found.parts:
         return Judgement(NOT_MEASURED, "this run has no paired speed comparisons")
-    number = "; ".join(parts) + beyond(extra)
-    if gate := speed_gate(speed):
-        return undecided(gate, number)
-    return combined(verdicts, number, reasons)
+    return found.judgement(gate=speed_gate(speed))
 
 
 def faster_to_train(records: Records) -> Judgement:
     """Time to accuracy: the training seconds to the highest target, framework over NumPy,
     paired by seed (same batch order), at each mini-batch."""
-    record = records["convergence"]
+    record, found = records["convergence"], PerFramework()
     target = max(r["target"] for r in record["rows"])
-    verdicts, parts, reasons, extra = [], [], [], []
     for impl, who in NAMES.items():
-        ratios = [paired_ratio(record, impl, b, target)
-                  for b in sorted({r["batch_size"] for r in record["rows"]})]
-        ratios = [r for r in ratios if r is not None]
-        if not ratios:
-            continue
-        tally = Tally.of(side(r["ratio"], r["low"], r["high"], r["coverage"]) for r in ratios)
-        part = f"{who}: " + ", ".join(f"{to_accuracy_text(r)} at mini-batch {r['batch_size']}"
-                                      for r in ratios)
-        if impl not in SEED_FRAMEWORKS:
-            extra.append(part)
-            continue
-        verdicts.append(tally.verdict())
-        parts.append(part)
-        reasons.append(f"{who}: unclear at every mini-batch ({_seeds(ratios)})")
-    if not parts:
+        ratios = [r for b in sorted({r["batch_size"] for r in record["rows"]})
+                  if (r := paired_ratio(record, impl, b, target)) is not None]
+        if ratios:
+            tally = Tally.of(side(r["ratio"], r["low"], r["high"], r["coverage"])
+                             for r in ratios)
+            found.add(impl, f"{who}: " + ", ".join(f"{to_accuracy_text(r)} at mini-batch "
+                                                   f"{r['batch_size']}" for r in ratios),
+                      tally.verdict(), f"{who}: unclear at every mini-batch ({_seeds(ratios)})")
+    if not found.parts:
         return Judgement(NOT_MEASURED, "this run has no time-to-accuracy comparisons")
-    number = (f"training seconds to {target:.0%} test accuracy, framework / NumPy: "
-              + "; ".join(parts) + beyond(extra))
-    if gate := speed_gate(record):
-        return undecided(gate, number)
-    return combined(verdicts, number, reasons)
+    return found.judgement(f"training seconds to {target:.0%} test accuracy, framework / "
+                           "NumPy: ", speed_gate(record))
 
 
 def _seeds(ratios: list[dict]) -> str:
@@ -207,31 +186,23 @@ def code_efficiency(records: Records) -> Judgement:
 
 
 def larger_models(records: Records) -> Judgement:
-    speed = records["speed"]
-    verdicts, parts, reasons, extra = [], [], [], []
+    speed, found = records["speed"], PerFramework()
     for impl, who in NAMES.items():
-        found = comparisons(speed, "width", PATHS[impl], SCRATCH)
-        if len(found) < 2:
+        points = comparisons(speed, "width", PATHS[impl], SCRATCH)
+        if len(points) < 2:
             continue
-        narrow, wide = found[0], found[-1]
+        narrow, wide = points[0], points[-1]
         change = {"ratio": wide["ratio"] / narrow["ratio"], "low": wide["low"] / narrow["high"],
                   "high": wide["high"] / narrow["low"]}
-        part = (f"{who}: {ratio_text(narrow)} the NumPy time at width {narrow['width']}, "
-                f"{ratio_text(wide)} at {wide['width']}")
-        if impl not in SEED_FRAMEWORKS:
-            extra.append(part)
-            continue
         fell, faster = side_of(change), side_of(wide) == FASTER
-        verdicts.append(SUPPORTED if fell == FASTER and faster else QUALIFIED if fell == FASTER
-                        else REFUTED if fell in (SLOWER, SAME) else UNDECIDED)
-        parts.append(part)
-        reasons.append(f"{who}: the change {ratio_text(change)} is unclear")
-    if not parts:
+        found.add(impl, f"{who}: {ratio_text(narrow)} the NumPy time at width {narrow['width']}"
+                        f", {ratio_text(wide)} at {wide['width']}",
+                  SUPPORTED if fell == FASTER and faster else QUALIFIED if fell == FASTER
+                  else REFUTED if fell in (SLOWER, SAME) else UNDECIDED,
+                  f"{who}: the change {ratio_text(change)} is unclear")
+    if not found.parts:
         return Judgement(NOT_MEASURED, "this run has no width comparisons")
-    number = "; ".join(parts) + beyond(extra)
-    if gate := speed_gate(speed):
-        return undecided(gate, number)
-    return combined(verdicts, number, reasons)
+    return found.judgement(gate=speed_gate(speed))
 
 
 def gpu(records: Records) -> Judgement:
@@ -283,37 +254,40 @@ def built_in_optimisations(records: Records) -> Judgement:
 
 
 def efficient(records: Records) -> Judgement:
-    speed = records["speed"]
+    speed, found = records["speed"], PerFramework()
     memory, imports = speed["memory"], speed["imports"]
     scratch = best_throughput(speed, SCRATCH)
     if scratch is None:
         return Judgement(NOT_MEASURED, "this run timed no mini-batch sweep")
-    verdicts, parts, reasons, extra = [], [], [], []
     for impl, who in NAMES.items():
         mine = best_throughput(speed, PATHS[impl])
         if mine is None or impl not in memory:
             continue
-        throughput = side(mine["per_example"] / scratch["per_example"],
-                          mine["low"] / scratch["high"], mine["high"] / scratch["low"])
+        throughput = _throughput(speed, impl, mine, scratch)
         added = memory[impl]["training_mb"] / max(memory["scratch"]["training_mb"], 1e-9)
-        more = added > 1 + MIN_EFFECT
-        less = added < 1 - MIN_EFFECT
-        part = (f"{who}: {mine['per_core']:,.0f} examples/s per core at mini-batch "
-                f"{mine['batch_size']} ({throughput}), {memory[impl]['training_mb']:.0f} MB "
-                f"for training, {imports[impl]:.2f} s to import")
-        if impl not in SEED_FRAMEWORKS:
-            extra.append(part)
-            continue
-        verdicts.append(_efficiency(throughput, more, less))
-        parts.append(part)
-        reasons.append(f"{who}: throughput unclear")
-    number = (f"NumPy: {scratch['per_core']:,.0f} examples/s per core at mini-batch "
-              f"{scratch['batch_size']}, {memory['scratch']['training_mb']:.0f} MB for "
-              f"training, {imports['scratch']:.2f} s to import (start-up cost, not judged); "
-              + "; ".join(parts) + beyond(extra))
-    if gate := speed_gate(speed):
-        return undecided(gate, number)
-    return combined(verdicts, number, reasons)
+        found.add(impl, f"{who}: {mine['per_core']:,.0f} examples/s per core at mini-batch "
+                        f"{mine['batch_size']} ({throughput}), "
+                        f"{memory[impl]['training_mb']:.0f} MB for training, "
+                        f"{imports[impl]:.2f} s to import",
+                  _efficiency(throughput, added > 1 + MIN_EFFECT, added < 1 - MIN_EFFECT),
+                  f"{who}: throughput unclear")
+    return found.judgement(f"NumPy: {scratch['per_core']:,.0f} examples/s per core at "
+                           f"mini-batch {scratch['batch_size']}, "
+                           f"{memory['scratch']['training_mb']:.0f} MB for training, "
+                           f"{imports['scratch']:.2f} s to import (start-up cost, not judged); ",
+                           speed_gate(speed))
+
+
+def _throughput(speed: dict, impl: str, mine: dict, scratch: dict) -> str:
+    """``side`` of the time per example at each one's best mini-batch: the paired ratio
+    where both are best at the same one, else the two intervals' most conservative ratio."""
+    if mine["batch_size"] == scratch["batch_size"]:
+        paired = [c for c in comparisons(speed, "batch", PATHS[impl], SCRATCH)
+                  if c["batch_size"] == mine["batch_size"]]
+        if paired:
+            return side_of(paired[0])
+    return side(mine["per_example"] / scratch["per_example"], mine["low"] / scratch["high"],
+                mine["high"] / scratch["low"])
 
 
 def _efficiency(throughput: str, more_memory: bool, less_memory: bool) -> str:
