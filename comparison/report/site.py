@@ -38,7 +38,13 @@ from comparison.report.lint import glued_values, missing
 from comparison.report.markdown import text
 from comparison.report.pages import presenter
 from comparison.report.provenance import provenance_box
-from comparison.report.verdicts.claims import legend_table, rules_table, verdict_table
+from comparison.report.verdicts import SIDE_RULE
+from comparison.report.verdicts.claims import (
+    legend_table,
+    rules_table,
+    summary,
+    verdict_table,
+)
 from comparison.results import machines, store
 
 PACKAGE = store.PACKAGE  # placeholders show code from these files only
@@ -162,6 +168,11 @@ class Site:
             return rules_table()
         if args == "verdicts.legend":
             return legend_table(self.records)
+        if args == "verdicts.side_rule":
+            return f"*{SIDE_RULE[0].upper()}{SIDE_RULE[1:]}.*"
+        if args == "verdicts.summary":
+            with _presenting(where, "verdicts"):
+                return summary(self.records)
         if args == "verdicts.machines":
             with _presenting(where, "machine records"):
                 return across.outcomes_table(self.own_records(), self.machines)

@@ -202,3 +202,13 @@ def legend_table(records: Records) -> str:
             "Keras (TensorFlow) decide a claim, since the two texts are about them; JAX's "
             "numbers are shown beside, marked *beyond the texts*.")
 
+
+def summary(records: Records) -> str:
+    """The verdict table in one sentence, from its counts."""
+    n = counts(records)
+    return (f"Of the {len(CLAIMS)} distinct claims of the two texts, the measurements here "
+            f"support {n[SUPPORTED]}, qualify {n[QUALIFIED]} and refute {n[REFUTED]}; "
+            f"{n[UNDECIDED]} cannot be decided from this run (the table says why for each), "
+            f"{n[BY_DEFINITION]} are true by definition, and {n[NOT_MEASURED]} are not "
+            "something a comparison of code can measure.")
+
