@@ -19,9 +19,16 @@ def inputs_hash(module: ModuleType, config: dict) -> str:
     return store.inputs_hash(module.SOURCES, config, config["datasets"])
 
 
-# A first run's estimate, per experiment, until one has run here: the quick profile took
-# about three minutes for all nine on an idle 2-core machine, the full one under an hour.
-TYPICAL_SECONDS = {"smoke": 30.0, "quick": 20.0, "full": 400.0}
+# A first run's estimate, per experiment, until one has run here: seconds each took on a
+# 2-core AMD EPYC (December 2026; quick: CI's run, full: a quiet full run).
+TYPICAL_SECONDS = {
+    "smoke": {},
+    "quick": {"book": 51, "speed": 63, "convergence": 16, "code": 1, "equivalence": 16,
+              "scalability": 38, "flexibility": 45, "tooling": 20, "debugging": 17},
+    "full": {"book": 2809, "speed": 273, "convergence": 558, "code": 1, "equivalence": 69,
+             "scalability": 71, "flexibility": 858, "tooling": 144, "debugging": 73},
+}
+UNKNOWN_SECONDS = 30.0  # an experiment without a typical time yet (the smoke profile's)
 
 
 def run_experiments(
@@ -84,7 +91,7 @@ def _expected_seconds(name: str, profile: str, results: Path) -> float:
             return float(previous["wall_seconds"])
     except (store.StaleResult, KeyError, TypeError, ValueError):
         pass
-    return TYPICAL_SECONDS[profile]
+    return float(TYPICAL_SECONDS[profile].get(name, UNKNOWN_SECONDS))
 
 
 def _duration(seconds: float) -> str:

@@ -85,29 +85,36 @@ def ratio_at(speed: dict, path: str, sweep: str, point: int) -> dict | None:
 
 
 def figures(build: Records, recorded: dict[str, dict]) -> Iterator[tuple[str, Figure]]:
-    """The key ratios with their intervals, one row per machine and comparison."""
+    """The key ratios with their intervals: a header row per machine, then one row per
+    comparison (short labels, so that the plot keeps its width on a phone)."""
     found = columns(build, recorded)
     if len(found) < 2:
         return
-    figure, ax = new_figure(4.8, 1.0 + 0.45 * len(found) * 2 * len(KEY_PATHS))
-    labels, y = [], 0
+    rows = 1 + len(found) * (1 + 2 * len(KEY_PATHS))
+    figure, ax = new_figure(4.8, 0.8 + 0.4 * rows)
+    labels, headers = [], []
     for title, records in found.items():
+        headers.append(len(labels))
+        labels.append(title.split(" (")[0])
         speed = records["speed"]
         widest = max(c["width"] for c in speed["comparisons"] if c["sweep"] == "width")
         for path in KEY_PATHS:
-            for sweep, point, where in (("batch", 10, "mini-batch 10"),
+            impl = path.split()[0]
+            for sweep, point, where in (("batch", 10, "batch 10"),
                                         ("width", widest, f"width {widest}")):
-                c = ratio_at(speed, path, sweep, point)
-                if c is None:
-                    continue
-                impl = path.split()[0]
-                ax.errorbar([c["ratio"]], [y], xerr=[[c["ratio"] - c["low"]],
-                                                     [c["high"] - c["ratio"]]],
-                            fmt="o", color=COLOURS[impl], capsize=3)
-                labels.append(f"{title.split(' (')[0]}: {LABELS[impl]}, {where}")
-                y += 1
+                if (c := ratio_at(speed, path, sweep, point)) is not None:
+                    ax.errorbar([c["ratio"]], [len(labels)], fmt="o", color=COLOURS[impl],
+                                xerr=[[c["ratio"] - c["low"]], [c["high"] - c["ratio"]]],
+                                capsize=3)
+                    labels.append(f"{LABELS[impl].split(' (')[0]}, {where}")
     ax.axvline(1, color="#999999", linestyle="--")
-    ax.set_yticks(range(len(labels)), labels)
+    # machine names head their groups inside the plot, not as tick labels: a long name there
+    # would widen the figure and shrink its text on a phone
+    ax.set_yticks(range(len(labels)), ["" if i in headers else label
+                                       for i, label in enumerate(labels)])
+    for index in headers:
+        ax.text(0.01, index, labels[index], transform=ax.get_yaxis_transform(),
+                fontweight="bold", va="center")
     ax.invert_yaxis()
-    ax.set(xscale="log", xlabel="time / the NumPy code's (below 1: faster)")
+    ax.set(xscale="log", xlabel="time / NumPy's (below 1: faster)")
     yield "machines-ratios", figure
