@@ -89,7 +89,8 @@ def test_a_record_of_another_protocol_is_shown_flagged_and_counted_nowhere(tmp_p
     claim = across.machine_claims()[0]
     assert across.agreement(claim, build, recorded) == ""
     recorded |= machines.load_all(records_folder(tmp_path, "New CPU"))
-    assert "of 2 machines recorded" in across.agreement(claim, build, recorded)
+    assert "of 2 runs: this build and 1 machine record" in across.agreement(claim, build,
+                                                                           recorded)
 
 
 def test_merge_checks_every_record_before_copying_any(tmp_path, capsys):
@@ -158,8 +159,8 @@ def test_the_pages_show_zero_one_or_several_machines(tmp_path, monkeypatch, cpus
         site.close()
     if not cpus:
         assert "No machine is recorded yet" in performance
-        assert "machines recorded" not in home
+        assert "machine record" not in home
     else:
         assert all(f"chip-{n}-2cpu" in performance for n in ("one", "two", "three")[:len(cpus)])
-        assert f"of {len(cpus) + 1} machines recorded" in home
+        assert f"of {len(cpus) + 1} runs: this build and {len(cpus)} machine" in home
         assert "machines-ratios-light.svg" in performance

@@ -75,7 +75,8 @@ def agreement(claim: Claim, build: Records, recorded: dict[str, dict]) -> str:
         return ""
     mine = judge(claim, build).verdict
     same = 1 + sum(judge(claim, records).verdict == mine for records in comparable)
-    return f"the same outcome on {same} of {len(comparable) + 1} machines recorded"
+    return (f"the same outcome in {same} of {len(comparable) + 1} runs: this build and "
+            f"{len(comparable)} machine {'record' if len(comparable) == 1 else 'records'}")
 
 
 def ratio_at(speed: dict, path: str, sweep: str, point: int) -> dict | None:
