@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tqdm import tqdm
 
@@ -84,7 +85,14 @@ def die_with_parent(parent: int) -> None:
 def train_history(data_dir: str | None, config: TrainConfig) -> dict:
     """One training run's per-epoch history: a job for ``run_parallel`` (a top-level
     function, so that worker processes can import it)."""
-    return train(config, load_dataset(config.dataset, data_dir), progress=False)["history"]
+    return train(config, _dataset(config.dataset, data_dir), progress=False)["history"]
+
+
+@lru_cache(maxsize=2)  # MNIST and Fashion-MNIST
+def _dataset(name: str, data_dir: str | None):
+    """A worker trains many runs on the same data: read and verify it once per process
+    (about a second each time on a 2-core machine)."""
+    return load_dataset(name, data_dir)
 
 
 @contextmanager

@@ -23,8 +23,8 @@ def inputs_hash(module: ModuleType, config: dict) -> str:
 # 2-core AMD EPYC (December 2026; quick: CI's run, full: a quiet full run).
 TYPICAL_SECONDS = {
     "smoke": {},
-    "quick": {"book": 51, "speed": 63, "convergence": 16, "code": 1, "equivalence": 16,
-              "scalability": 38, "flexibility": 45, "tooling": 20, "debugging": 17},
+    "quick": {"book": 16, "speed": 57, "convergence": 14, "code": 1, "equivalence": 11,
+              "scalability": 26, "flexibility": 27, "tooling": 7, "debugging": 15},
     "full": {"book": 2809, "speed": 273, "convergence": 558, "code": 1, "equivalence": 69,
              "scalability": 71, "flexibility": 858, "tooling": 144, "debugging": 73},
 }

@@ -31,7 +31,7 @@ from comparison.results.provenance import REPO
 
 SOURCES = ("experiments/scalability.py", "experiments/ddp_worker.py", "experiments/machine.py",
            "experiments/timing.py")
-PROFILES = {"smoke": dict(train_size=200, epochs=1), "quick": dict(train_size=5_000, epochs=3),
+PROFILES = {"smoke": dict(train_size=200, epochs=1), "quick": dict(train_size=2_000, epochs=2),
             "full": dict(train_size=20_000, epochs=timing.MIN_SAMPLES)}
 WORKER = "comparison.experiments.ddp_worker"
 # torchrun, started so that it dies with this process: a killed run must not leave it and its

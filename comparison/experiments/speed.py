@@ -139,8 +139,9 @@ PROFILES = {
                   per_example_max_width=30, compile_points=(), thread_points=((10, 30),),
                   conv_batch_sizes=(10,), conv_examples=20, gap_points=((100, 30),),
                   gemm_size=64, probe_repeats=1),
-    "quick": dict(batch_sizes=(10, 100, 1000), widths=(30, 300), repeats=timing.MIN_SAMPLES,
-                  examples=1_000, wide_examples=500, min_steps=5, images=2_000,
+    # CI's pipeline check (within about 3 minutes on 2 cores): two mini-batches, two widths
+    "quick": dict(batch_sizes=(10, 100), widths=(30, 300), repeats=timing.MIN_SAMPLES,
+                  examples=500, wide_examples=500, min_steps=5, images=2_000,
                   per_example_batch_sizes=(10,), per_example_max_width=30,
                   compile_points=((100, 30),), thread_points=((10, 30), (100, 300)),
                   conv_batch_sizes=(10,), conv_examples=100, gap_points=((100, 300),),

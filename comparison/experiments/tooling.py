@@ -28,8 +28,8 @@ from comparison.torch import tooling as torch_tooling
 from comparison.training import Runner, TrainConfig, installed, make_runner, minibatches
 
 SOURCES = ("experiments/tooling.py", "experiments/code.py")
-PROFILES = {"smoke": dict(train_size=None, epochs=1), "quick": dict(train_size=10_000, epochs=2),
-            "full": dict(train_size=50_000, epochs=5)}
+PROFILES = {"smoke": dict(train_size=None, epochs=1), "quick": dict(train_size=5_000, epochs=2),
+            "full": dict(train_size=50_000, epochs=2)}  # the logs' shape, not accuracy
 # (task, implementation) -> the functions written for it
 CODE = {
     ("curves and histograms", "torch"): ["torch/tooling.py::log_epoch"],

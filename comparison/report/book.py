@@ -178,10 +178,10 @@ def paired_matches(record: dict) -> tuple[int, int]:
     return matches, total
 
 
-def _spread_pp(record: dict, setting: str) -> float | None:
-    """How far apart (in points) all runs of a setting ended, every implementation."""
+def _spread_pp(record: dict, setting: str, impls: set[str]) -> float | None:
+    """How far apart (in points) the runs of a setting ended, in the implementations given."""
     values = [v for r in record["rows"] if (r["dataset"], r["setting"]) == ("mnist", setting)
-              and r["impl"] != "torch-paired" for v in r["per_seed"]]
+              and r["impl"] in impls for v in r["per_seed"]]
     return 100 * (max(values) - min(values)) if len(values) > 1 else None
 
 
@@ -203,22 +203,29 @@ def paired_conclusion(record: dict) -> str:
 
 def spread_conclusion(record: dict) -> str:
     """Whether chapter 3's settings removed chapter 1's fragility, in this run's numbers."""
-    fragile, fixed = _spread_pp(record, "ch1-100"), _spread_pp(record, "ch3-100")
+    def trained(setting: str) -> set[str]:
+        return {r["impl"] for r in record["rows"]
+                if (r["dataset"], r["setting"]) == ("mnist", setting)} - {"torch-paired"}
+
+    both = trained("ch1-100") & trained("ch3-100")  # like with like: the same implementations
+    fragile, fixed = _spread_pp(record, "ch1-100", both), _spread_pp(record, "ch3-100", both)
     if fragile is None or fixed is None:
         return "With one run per setting, this run cannot compare the spreads."
     verb = "narrower than" if fixed < fragile else "no narrower than"
-    return (f"Here the ch3-100 runs ended {fixed:.2f} points apart, {verb} the "
+    names = " and ".join(IMPL_NAMES[impl] for impl in sorted(both))
+    return (f"Here the ch3-100 runs ({names}) ended {fixed:.2f} points apart, {verb} the "
             f"{fragile:.2f} points of ch1-100.")
 
 
 def profile_note(record: dict) -> str:
     """A short run is compared with the book's 30 epochs: say that the profile explains it."""
-    epochs = record["config"]["epochs"]
-    if epochs >= BOOK_EPOCHS:
+    epochs, images = record["config"]["epochs"], record["config"].get("train_size")
+    if epochs >= BOOK_EPOCHS and images is None:
         return ""
-    return (f"This run trained {plural(epochs, 'epoch')}, not the book's {BOOK_EPOCHS} "
-            f"(the {record['profile']} profile): its gaps to the book measure the profile, "
-            "not the implementations.")
+    on = "" if images is None else f" on the first {images:,} training images"
+    return (f"This run trained {plural(epochs, 'epoch')}{on}, not the book's {BOOK_EPOCHS} "
+            f"epochs on 50,000 (the {record['profile']} profile): its gaps to the book measure "
+            "the profile, not the implementations.")
 
 
 def built_from(record: dict) -> str:
@@ -233,12 +240,19 @@ def built_from(record: dict) -> str:
             "border; `python -m comparison report --profile full` gives the final ones.")
 
 
-def extra_scope(config: dict, impl: str) -> str:
-    """Where an optional implementation trains the book's runs."""
-    settings = config[f"{impl}_settings"]
-    which = ("" if list(settings) == list(config["settings"])
-             else f", the {' and '.join(settings)} {plural(len(settings), 'setting')[2:]}")
-    return f"{IMPL_NAMES[impl]} on {' and '.join(config['keras_datasets']).upper()} only{which}"
+def scopes(record: dict) -> str:
+    """Which settings each implementation trained, from the runs themselves: "PyTorch:
+    ch1-30 and ch1-100 (and ch1-30 on fashion-mnist); Keras: ch1-30"."""
+    parts = []
+    for impl in dict.fromkeys(r["impl"] for r in record["runs"] if r["impl"] != "torch-paired"):
+        trained: dict[str, list[str]] = {}
+        for r in record["runs"]:
+            if r["impl"] == impl and r["setting"] not in trained.setdefault(r["dataset"], []):
+                trained[r["dataset"]].append(r["setting"])
+        mnist = " and ".join(trained.pop("mnist", [])) or "none"
+        others = "".join(f" (and {' and '.join(v)} on {k})" for k, v in trained.items())
+        parts.append(f"{IMPL_NAMES[impl]}: {mnist}{others}")
+    return "; ".join(parts)
 
 
 def _gap(mnist: list[dict], impl: str, setting: str) -> str:
@@ -275,8 +289,7 @@ def book_quotes(record: dict) -> dict[str, str]:
         "built_from": built_from(record),
         "statistics": statistics_text(config["settings"]),
         "keras_note": keras_note(record),
-        "keras_scope": extra_scope(config, "keras"),
-        "jax_scope": extra_scope(config, "jax"),
+        "scopes": scopes(record),
         "jax_note": jax_note(record),
         "jax_ch1_gap_pp": _gap(mnist, "jax", "ch1-30"),
         "fashion_settings": " and ".join(config["fashion_settings"]),
