@@ -280,7 +280,12 @@ def run_figures(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             if not is_current(record):
                 raise store.StaleResult(f"{results / name}.json is stale: re-run it "
                                         f"(`python -m comparison run --only {name}`)")
-            ids = render(plots, record, results / "figures")
+            ids: list[str] = []
+            # saved again as one unit, so that the record lists the figures drawn now (a figure
+            # added since the run is published; one no longer drawn is removed)
+            store.save(name, record, results,
+                       lambda folder, plots=plots, record=record, ids=ids: ids.extend(
+                           render(plots, record, folder)))
         except store.StaleResult as error:
             print(f"skipped: {error}")
             continue

@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 import pytest
 
 from comparison import data
-from scripts.screenshots import launch, pages, serve
+from scripts.screenshots import LOAD_IMAGES, launch, pages, serve
 from tests.test_site import MKDOCS_ON_TINY_DATA, results, tiny_module  # noqa: F401  (fixtures: smoke results)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,8 +84,9 @@ def base(site):
         yield url
 
 
-def visit(browser, base: str, site: Path, width: int):
-    """Each page of the site at ``width``, as (path, page), with everything shown and loaded."""
+def visit(browser, base: str, site: Path, width: int, show_everything: bool = True):
+    """Each page of the site at ``width``, as (path, page), loaded, and with everything shown
+    (closed boxes opened, every tab laid out) unless ``show_everything`` is false."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -93,7 +94,7 @@ def visit(browser, base: str, site: Path, width: int):
     try:
         for path in pages(site):
             page.goto(base + path, wait_until="networkidle")
-            page.evaluate(SHOW_EVERYTHING)
+            page.evaluate(SHOW_EVERYTHING if show_everything else LOAD_IMAGES)
             with contextlib.suppress(PlaywrightTimeout):  # the checks name what did not load
                 page.wait_for_function(IMAGES_LOADED, timeout=10_000)
             yield path or "home", page
@@ -188,6 +189,36 @@ def test_figure_text_is_legible_on_a_phone(browser, base, site):
     assert figures >= 5
     assert not small, (f"{len(small)} of {figures} figures have text under "
                        f"{MIN_FIGURE_TEXT_PX} px on a phone: {small}")
+
+
+MAX_PAGE_PX = 6000  # at 1280 px, collapsed blocks closed: a page a reader takes in
+LONG_PAGES = {"walkthrough/", "404.html"}  # the notebook is a walkthrough, read from the top
+# What a page opens with after its title (and the quick profile's warning): its answer box.
+FIRST_BLOCK = """() => {
+    const article = document.querySelector('.md-content .md-typeset');
+    const blocks = [...article.children].filter(e => !['H1', 'A'].includes(e.tagName)
+        && !(e.matches('.admonition.warning')
+             && e.querySelector('.admonition-title').innerText.startsWith('Built from')));
+    return blocks.length ? blocks[0].className : '(nothing)';
+}"""
+
+
+def test_every_page_opens_with_its_answer_and_fits_its_length(browser, base, site):
+    """Each page begins with the answer box and, with its collapsed blocks closed, is at most
+    MAX_PAGE_PX tall on a desktop: the evidence is a click away, not a scroll."""
+    problems, seen = [], 0
+    for path, page in visit(browser, base, site, WIDTHS["desktop"], show_everything=False):
+        if path in LONG_PAGES:
+            continue
+        seen += 1
+        first = page.evaluate(FIRST_BLOCK)
+        if "answer" not in first.split():
+            problems.append(f"{path}: opens with {first!r}, not the answer box")
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        if height > MAX_PAGE_PX:
+            problems.append(f"{path}: {height} px tall")
+    assert seen >= 7
+    assert not problems, "\n".join(problems)
 
 
 def test_the_notebook_shows_its_plot_and_links_its_source(browser, base, site):

@@ -34,6 +34,7 @@ HOSTILE = ["", " ", "nan", "inf", "-inf", "-1", "0", "1e23", "1e400", "0x10", "a
 # Free text without digits: a generated "99999999" epochs would be a long run, not a test.
 NO_DIGITS = st.text(st.characters(exclude_categories=("Nd", "Cs")), max_size=6)
 SMALL = st.integers(-2, 40).map(str)
+LARGE = {"100000", "4294967296", "9" * 400}  # whole numbers far above any epoch count
 VALUE = st.one_of(SMALL, st.sampled_from(HOSTILE), NO_DIGITS)
 CHOICES = {
     "--impl": ["scratch", "torch", "jax"],  # keras: TensorFlow's import is too slow here
@@ -56,11 +57,16 @@ def option() -> st.SearchStrategy[list[str]]:
     chosen = [st.tuples(st.just(name), st.one_of(*[st.sampled_from(values)] * 3, VALUE))
               for name, values in CHOICES.items()]
     counted = [st.tuples(st.just(name), st.one_of(*[st.integers(1, 40).map(str)] * 3, VALUE))
-               for name in ("--epochs", "--batch-size", "--train-size", "--seed")]
+               for name in ("--batch-size", "--train-size", "--seed")]
+    # A huge epoch count is valid and would run for hours (a drawn 4294967296 once hung the
+    # suite): the epochs get every hostile value but the large whole numbers.
+    epochs = st.tuples(st.just("--epochs"),
+                       st.one_of(*[st.integers(1, 40).map(str)] * 3, SMALL, NO_DIGITS,
+                                 st.sampled_from([v for v in HOSTILE if v not in LARGE])))
     hidden = st.lists(VALUE, min_size=1, max_size=3).map(lambda v: ["--hidden", *v])
     out = st.sampled_from(OUTS).map(lambda o: ["--out", o])
     data = st.sampled_from(["missing", "file", "empty"]).map(lambda d: ["--data", d])
-    return st.one_of(*[s.map(list) for s in chosen + counted], hidden, out, data,
+    return st.one_of(*[s.map(list) for s in [*chosen, *counted, epochs]], hidden, out, data,
                      FLAG.map(lambda f: [f]))
 
 

@@ -197,7 +197,7 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
     assert "[" in quotes["torch_vs_scratch_b10"], "every ratio carries its interval"
     assert any("rounds" in flag for flag in report.noise_flags(record))
     assert [figure for figure, _ in report.figures(record)] == [
-        "speed-batch", "speed-width", "speed-threads", "speed-gap"]
+        "speed-ratios", "speed-batch", "speed-width", "speed-threads", "speed-gap"]
     quiet = copy.deepcopy(record)
     quiet["machine"]["load"]["busy_reasons"] = []
     quiet["noise_floor"] = [n | {"agree": True} for n in quiet["noise_floor"]]

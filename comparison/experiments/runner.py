@@ -25,8 +25,8 @@ TYPICAL_SECONDS = {
     "smoke": {},
     "quick": {"book": 16, "speed": 57, "convergence": 14, "code": 1, "equivalence": 11,
               "scalability": 26, "flexibility": 27, "tooling": 7, "debugging": 15},
-    "full": {"book": 2809, "speed": 273, "convergence": 558, "code": 1, "equivalence": 69,
-             "scalability": 71, "flexibility": 858, "tooling": 144, "debugging": 73},
+    "full": {"book": 1785, "speed": 318, "convergence": 622, "code": 1, "equivalence": 52,
+             "scalability": 70, "flexibility": 202, "tooling": 35, "debugging": 55},
 }
 UNKNOWN_SECONDS = 30.0  # an experiment without a typical time yet (the smoke profile's)
 

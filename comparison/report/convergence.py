@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -11,7 +10,7 @@ from matplotlib.figure import Figure
 from comparison.experiments import timing
 from comparison.experiments.convergence import PROFILES
 from comparison.report.figures import COLOURS, LABELS, legend_below
-from comparison.report.markdown import IMPL_NAMES, markdown_table, plural
+from comparison.report.markdown import IMPL_NAMES, markdown_table, plural, ratio_text
 from comparison.training import IMPLEMENTATIONS
 
 
@@ -71,13 +70,6 @@ def paired_ratio(record: dict, impl: str, batch_size: int, target: float) -> dic
             "high": found.high, "coverage": found.coverage, "seeds": len(seeds)}
 
 
-def ratio_text(found: dict) -> str:
-    """"1.23x [1.10–1.40]"; a run that never reached the target makes a bound infinite."""
-    def bound(x: float) -> str:
-        return "∞" if math.isinf(x) else f"{x:.2f}"
-    return f"{bound(found['ratio'])}x [{bound(found['low'])}–{bound(found['high'])}]"
-
-
 def ratios_table(record: dict) -> str:
     """The paired ratios the time-to-accuracy verdict reads."""
     target = max(record["config"]["targets"])
@@ -121,7 +113,9 @@ def convergence_quotes(record: dict) -> dict[str, str]:
 def curves_figure(record: dict) -> Figure:
     """Test accuracy against training seconds, one panel per setting, one line per run."""
     settings = _settings(record)
-    figure = Figure(figsize=(4.8, 3.6))
+    impls = len({c["impl"] for c in record["curves"]})
+    # taller with each legend entry, so that the plot keeps most of the height on a phone
+    figure = Figure(figsize=(4.8, 2.8 + 0.55 * impls))
     axes = np.atleast_1d(figure.subplots(1, len(settings), sharey=True))
     for ax, (batch_size, eta) in zip(axes, settings):
         for curve in (c for c in record["curves"]

@@ -30,7 +30,18 @@ def equivalence_quotes(record: dict) -> dict[str, str]:
             "keras_note": keras_note(record),
             "keras_sentence": agreement_sentence(record, "keras"),
             "jax_sentence": agreement_sentence(record, "jax"),
-            "examples": f"{config['examples']:,}", "epochs": plural(config["epochs"], "epoch")}
+            "examples": f"{config['examples']:,}", "epochs": plural(config["epochs"], "epoch"),
+            "summary": summary(record)}
+
+
+def summary(record: dict) -> str:
+    """The methodology page's first answer: each implementation's largest difference."""
+    parts = [f"{SHORT_NAMES[impl]} {found['float64']:.1e}"
+             for impl, found in record["worst"].items()]
+    return ("Started from the NumPy network's weights and fed the same mini-batches for "
+            f"{plural(record['config']['epochs'], 'epoch')}, each implementation's parameters "
+            "ended this far from the NumPy network's at most (float64): " + ", ".join(parts)
+            + ".")
 
 
 def agreement_sentence(record: dict, impl: str) -> str:

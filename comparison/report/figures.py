@@ -32,8 +32,8 @@ COLOURS = {
     "scratch": BLUE, "torch": VERMILLION, "torch-paired": PURPLE, "keras": GREEN, "jax": GREY,
     "book per-example (float64)": GREY, "scratch float64": BLUE, "scratch float32": SKY,
     "torch float64": VERMILLION, "torch float32": ORANGE, "torch.compile float32": PURPLE,
-    "torch CUDA float32": YELLOW, "keras float32": GREEN, "jax float32": "#000000",
-    "jax CUDA float32": GREY,
+    "torch CUDA float32": YELLOW, "keras float32": GREEN, "jax float32": GREY,
+    "jax CUDA float32": PURPLE,
 }
 # A marker per path too, so that lines stay apart in print and for any colour vision.
 MARKERS = {
@@ -47,20 +47,25 @@ LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
           "jax": "JAX"}
 
 
+def theme_style(theme: str) -> dict:
+    """Matplotlib's settings for one theme ("light" or "dark")."""
+    colours = THEMES[theme]
+    return {"text.color": colours["text"], "axes.labelcolor": colours["text"],
+            "xtick.color": colours["text"], "ytick.color": colours["text"],
+            "axes.edgecolor": colours["grid"], "grid.color": colours["grid"],
+            "axes.grid": True, "grid.linewidth": 0.6, "legend.frameon": False,
+            # A phone shows a figure about 358 px wide: 16-point text in a figure about
+            # 5 inches wide (with its labels) still reads at 10 px or more there
+            # (tests/test_browser.py measures it).
+            "font.size": 16, "legend.fontsize": 15, "svg.fonttype": "none",
+            "savefig.transparent": True}
+
+
 def render(plots: Plots, record: dict, folder: Path, prefix: str = "") -> list[str]:
     """Write every figure ``plots`` draws from ``record``, ids starting with ``prefix``."""
     ids = []
-    for theme, colours in THEMES.items():
-        style = {"text.color": colours["text"], "axes.labelcolor": colours["text"],
-                 "xtick.color": colours["text"], "ytick.color": colours["text"],
-                 "axes.edgecolor": colours["grid"], "grid.color": colours["grid"],
-                 "axes.grid": True, "grid.linewidth": 0.6, "legend.frameon": False,
-                 # A phone shows a figure about 358 px wide: 16-point text in a figure about
-                 # 5 inches wide (with its labels) still reads at 10 px or more there
-                 # (tests/test_browser.py measures it).
-                 "font.size": 16, "legend.fontsize": 15, "svg.fonttype": "none",
-                 "savefig.transparent": True}
-        with mpl.rc_context(style):
+    for theme in THEMES:
+        with mpl.rc_context(theme_style(theme)):
             for figure_id, figure in plots(record):
                 for ax in figure.axes:
                     plain_log_labels(ax)
@@ -100,3 +105,16 @@ def plain_log_labels(ax: Axes) -> None:
 
 def legend_below(ax: Axes, columns: int = 1) -> None:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=columns)
+
+
+def ratio_panel(ax: Axes, x: list[float], rows: list[dict], colour: str, decided: list[bool],
+                band: float) -> None:
+    """Time ratios A/B with their intervals against x, a reference line at 1 and the band of
+    differences under the minimum effect shaded: below the band A is faster, above it slower.
+    A decided point is filled, an unclear one hollow (its interval is too wide to say)."""
+    ax.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, linewidth=0)
+    ax.axhline(1, color=GREY, linestyle="--", linewidth=1)
+    for xi, r, filled in zip(x, rows, decided):
+        ax.errorbar([xi], [r["ratio"]], yerr=[[r["ratio"] - r["low"]], [r["high"] - r["ratio"]]],
+                    fmt="o", color=colour, markerfacecolor=colour if filled else "none",
+                    markersize=7, capsize=3)

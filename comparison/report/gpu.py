@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from comparison.experiments import timing
 from comparison.experiments.speed import train_flops_per_example
-from comparison.report.markdown import markdown_table, text
+from comparison.report.markdown import markdown_table, ratio_text, text
 from comparison.report.speed import OLD_PROTOCOL, OUTCOME_WORDS, new_protocol, noise_flags
 
 KEYS = {"batch": "batch_size", "width": "width"}
@@ -48,7 +48,7 @@ def _point(found: dict) -> str:
 def _speedup_text(f: dict) -> str:
     if f["outcome"] is None:
         return f"{f['speedup']:.2f}x (median)"
-    return (f"{f['speedup']:.2f}x [{f['low']:.2f}–{f['high']:.2f}], GPU "
+    return (f"{ratio_text({'ratio': f['speedup'], 'low': f['low'], 'high': f['high']})}, GPU "
             f"{OUTCOME_WORDS[f['outcome']]}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 
 EPOCH_EXAMPLES = 50_000
 
@@ -22,9 +23,9 @@ def measured(record: dict, impl: str) -> bool:
 
 
 def extra_note(record: dict, impl: str) -> str:
-    """What the page says about an optional implementation's rows: there, or why not."""
+    """Why an optional implementation's rows are missing, or nothing when they are there."""
     if measured(record, impl):
-        return f"{IMPL_NAMES[impl]} was measured in this run."
+        return ""
     return (f"{IMPL_NAMES[impl]} was **not measured** in this run: its optional extra "
             f"(`{EXTRA_FILES[impl]}`) was not installed.")
 
@@ -83,3 +84,22 @@ def text(value: object) -> str:
     string it did not write itself through this."""
     one_line = " ".join(str(value).split())
     return html.escape(one_line).translate(_MARKUP)
+
+
+def ratio_text(found: dict) -> str:
+    """A ratio and its 95% interval, "2.9x [1.5–5.6]", to the digits the interval justifies:
+    three significant figures only when it spans less than 20%, two otherwise. A run that
+    never reached its target makes a bound infinite (∞)."""
+    ratio, low, high = found["ratio"], found["low"], found["high"]
+    digits = 3 if high < 1.2 * low else 2
+    return f"{significant(ratio, digits)}x [{significant(low, digits)}–{significant(high, digits)}]"
+
+
+def significant(x: float, digits: int) -> str:
+    """``x`` to ``digits`` significant figures, in plain notation: 17.22 -> "17" (2 digits)."""
+    if math.isinf(x):
+        return "∞"
+    if x == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    return f"{x:.{decimals}f}"

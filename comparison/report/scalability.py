@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from comparison.experiments import scalability
-from comparison.report.markdown import markdown_table, pct, plural
+from comparison.report.markdown import markdown_table, pct, plural, ratio_text
 
 
 def scalability_runs(record: dict) -> str:
@@ -16,7 +16,7 @@ def scalability_runs(record: dict) -> str:
 
 
 def speedup_text(found: dict) -> str:
-    return f"{found['ratio']:.2f}x [{found['low']:.2f}–{found['high']:.2f}]"
+    return ratio_text(found)
 
 
 def threads_text(record: dict) -> str:

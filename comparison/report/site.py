@@ -40,6 +40,7 @@ from comparison.report.pages import presenter
 from comparison.report.provenance import provenance_box
 from comparison.report.verdicts import SIDE_RULE
 from comparison.report.verdicts.claims import (
+    answers,
     legend_table,
     rules_table,
     summary,
@@ -166,6 +167,13 @@ class Site:
                     claim, self.own_records(), self.machines))
         if args == "verdicts.rules":
             return rules_table()
+        if args == "verdicts.answers":
+            with _presenting(where, "verdicts"):
+                box = answers(self.records, where)
+            if not box:
+                raise SiteError(f"{where}: no claim has its evidence on this page, so it has "
+                                "no answers to show; remove the placeholder")
+            return box
         if args == "verdicts.legend":
             return legend_table(self.records)
         if args == "verdicts.side_rule":

@@ -5,11 +5,10 @@ methodology page."""
 from __future__ import annotations
 
 from comparison.experiments import machine, timing
-from comparison.report.markdown import markdown_table, plural, text
+from comparison.report.markdown import markdown_table, plural, ratio_text, text
 from comparison.report.speed.rows import (
     OLD_PROTOCOL,
     new_protocol,
-    ratio_text,
 )
 
 

@@ -4,6 +4,7 @@ cell or a sentence. Every other module of this page words its findings through t
 from __future__ import annotations
 
 from comparison.experiments import timing
+from comparison.report.markdown import ratio_text
 
 LABELS = {"batch": "mini-batch", "width": "width", "conv": "mini-batch"}
 
@@ -38,9 +39,6 @@ def find(record: dict, sweep: str, a: str, b: str, **point) -> dict | None:
                  == (sweep, a, b) and all(c[k] == v for k, v in point.items())), None)
 
 
-def ratio_text(c: dict) -> str:
-    """A paired ratio with its interval: "1.35x [1.28–1.41]"."""
-    return f"{c['ratio']:.2f}x [{c['low']:.2f}–{c['high']:.2f}]"
 
 
 def verdict_text(c: dict | None) -> str:

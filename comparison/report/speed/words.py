@@ -5,7 +5,14 @@ and outcome, so a run that decides differently reads differently."""
 from __future__ import annotations
 
 from comparison.experiments import timing
-from comparison.report.markdown import EPOCH_EXAMPLES, jax_note, keras_note, plural, text
+from comparison.report.markdown import (
+    EPOCH_EXAMPLES,
+    jax_note,
+    keras_note,
+    plural,
+    ratio_text,
+    text,
+)
 from comparison.report.speed.noise import protocol_quotes
 from comparison.report.speed.products import gap_quotes
 from comparison.report.speed.rows import (
@@ -19,7 +26,6 @@ from comparison.report.speed.rows import (
     find,
     ok_rows,
     points_text,
-    ratio_text,
     takes,
 )
 

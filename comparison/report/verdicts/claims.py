@@ -162,6 +162,26 @@ def verdict_table(records: Records, note: Callable[[Claim], str] = lambda claim:
     return "\n\n".join(sections)
 
 
+def answers(records: Records, page: str) -> str:
+    """The answer box at the top of ``page``: each claim judged there, one line each, with
+    its badge, its number and a link down to its evidence."""
+    lines = []
+    for claim in CLAIMS:
+        file, _, anchor = claim.page.partition("#")
+        if file != page:
+            continue
+        j = judge(claim, records)
+        link = f" [Evidence ↓](#{anchor})" if anchor else ""
+        lines.append(f"- {badge(j.verdict, provisional(claim, records))} **{claim.text}** "
+                     f"<small>{measured(j)}</small>{link}")
+    return answer_box(lines) if lines else ""
+
+
+def answer_box(lines: list[str]) -> str:
+    """Lines in the box that opens a page (class ``answer``: the browser test finds it)."""
+    return '!!! answer "The answer, in short"\n\n' + "\n".join(f"    {line}" for line in lines)
+
+
 def measured(j: Judgement) -> str:
     """The number behind a verdict, an undecided one led by its reason (escaped: both can
     hold strings from a result)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from comparison.experiments import flexibility, scalability, tooling
+from comparison.report.markdown import ratio_text
 from comparison.report.verdicts import (
     BEYOND_SEEDS,
     FASTER,
@@ -171,7 +172,7 @@ def distributed(records: Records) -> Judgement:
     sides = {b: side(1 / s["ratio"], 1 / s["high"], 1 / s["low"], s["coverage"])
              for b, s in n.speedup.items()}
     same = "gave" if n.works else "did not give"
-    speedups = ", ".join(f"{s['ratio']:.2f}x [{s['low']:.2f}–{s['high']:.2f}] at mini-batch {b}"
+    speedups = ", ".join(f"{ratio_text(s)} at mini-batch {b}"
                          for b, s in n.speedup.items())
     number = (f"DDP with 2 processes {same} the 1-process result (test accuracy within "
               f"{n.accuracy_gap * 100:.2f} points; parameters within {n.one_vs_two:.1e}, "

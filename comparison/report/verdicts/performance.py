@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from comparison.experiments import timing
 from comparison.report.convergence import paired_ratio
-from comparison.report.convergence import ratio_text as to_accuracy_text
 from comparison.report.gpu import gpu_speedups
+from comparison.report.markdown import ratio_text
 from comparison.report.speed.products import best_throughput
 from comparison.report.verdicts import (
     BEYOND_SEEDS,
@@ -103,8 +103,6 @@ def comparisons(speed: dict, sweep: str, a: str, b: str) -> list[dict]:
     return sorted(found, key=lambda c: c[KEYS.get(sweep, "batch_size")])
 
 
-def ratio_text(c: dict) -> str:
-    return f"{c['ratio']:.2f}x [{c['low']:.2f}–{c['high']:.2f}]"
 
 
 def every_point(speed: dict, path: str) -> list[dict]:
@@ -152,7 +150,7 @@ def faster_to_train(records: Records) -> Judgement:
         if ratios:
             tally = Tally.of(side(r["ratio"], r["low"], r["high"], r["coverage"])
                              for r in ratios)
-            found.add(impl, f"{who}: " + ", ".join(f"{to_accuracy_text(r)} at mini-batch "
+            found.add(impl, f"{who}: " + ", ".join(f"{ratio_text(r)} at mini-batch "
                                                    f"{r['batch_size']}" for r in ratios),
                       tally.verdict(), f"{who}: unclear at every mini-batch ({_seeds(ratios)})")
     if not found.parts:
