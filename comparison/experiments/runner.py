@@ -24,7 +24,7 @@ def inputs_hash(module: ModuleType, config: dict) -> str:
 TYPICAL_SECONDS = {
     "smoke": {},
     "quick": {"book": 16, "speed": 57, "convergence": 14, "code": 1, "equivalence": 11,
-              "scalability": 26, "flexibility": 27, "tooling": 7, "debugging": 15},
+              "scalability": 13, "flexibility": 28, "tooling": 8, "debugging": 15},
     "full": {"book": 1785, "speed": 318, "convergence": 622, "code": 1, "equivalence": 52,
              "scalability": 70, "flexibility": 202, "tooling": 35, "debugging": 55},
 }

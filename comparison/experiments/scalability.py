@@ -31,7 +31,9 @@ from comparison.results.provenance import REPO
 
 SOURCES = ("experiments/scalability.py", "experiments/ddp_worker.py", "experiments/machine.py",
            "experiments/timing.py")
-PROFILES = {"smoke": dict(train_size=200, epochs=1), "quick": dict(train_size=2_000, epochs=2),
+# quick: one mini-batch, since each torchrun launch costs about 6 s on 2 cores
+PROFILES = {"smoke": dict(train_size=200, epochs=1),
+            "quick": dict(train_size=2_000, epochs=2, batch_sizes=(100,)),
             "full": dict(train_size=20_000, epochs=timing.MIN_SAMPLES)}
 WORKER = "comparison.experiments.ddp_worker"
 # torchrun, started so that it dies with this process: a killed run must not leave it and its
