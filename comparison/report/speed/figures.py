@@ -15,7 +15,6 @@ from comparison.report.figures import (
     GREY,
     MARKERS,
     legend_below,
-    no_minor_labels,
     ratio_panel,
 )
 from comparison.report.speed.rows import (
@@ -131,9 +130,7 @@ def ratio_figure(record: dict) -> Figure:
                            key=lambda c: c[KEYS[sweep]])
             ratio_panel(ax, [c[KEYS[sweep]] for c in found], found, COLOURS[path],
                         [side_of(c) != UNCLEAR for c in found], MIN_EFFECT)
-            ax.set(xscale="log", yscale="log")
-            ax.xaxis.set_major_formatter("{x:g}")
-            no_minor_labels(ax)
+            ax.set(xscale="log", yscale="log")  # labelled as plain numbers by render()
         row[0].set_ylabel(RATIO_PATHS[path])
     for ax, title in zip(axes[0], ("by mini-batch", "by width")):
         ax.set_title(title)
