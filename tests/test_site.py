@@ -90,6 +90,23 @@ def test_every_placeholder_is_replaced(site):
     assert (site / "results" / "book.csv").read_text().startswith("dataset,setting,impl")
 
 
+INTERVAL = re.compile(r"\[[^\[\]]*\d[–-][^\[\]]*\d[^\[\]]*\]")  # "[0.76–0.98]"
+
+
+def test_running_text_holds_one_interval_a_sentence(site):
+    """Tables and collapsed blocks may list intervals; a paragraph a reader sees does not."""
+    from bs4 import BeautifulSoup  # nbconvert's dependency, installed with the site's
+
+    for page in PAGES:
+        article = BeautifulSoup((site / page).read_text(), "html.parser").find("article")
+        for block in article.find_all(["p", "li"]):
+            if block.find(["p", "li"]) or block.find_parent(["table", "details"]):
+                continue
+            text = " ".join(block.get_text(" ", strip=True).split())
+            for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", text):
+                assert len(INTERVAL.findall(sentence)) <= 1, (page, sentence)
+
+
 def test_distributed_replicas_stay_identical(results):
     """torchrun + DDP (gloo, loopback), 1 and 2 processes, on the tiny dataset."""
     record = json.loads((results / "scalability.json").read_text())

@@ -11,7 +11,9 @@ so the rule under test sees a record the experiment could have written.
 from __future__ import annotations
 
 import copy
+import html
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -324,3 +326,15 @@ def test_jax_never_moves_a_verdict(real):
         for claim in claims.CLAIMS:
             assert (claims.judge(claim, records).verdict
                     == claims.judge(claim, plain).verdict), claim.text
+
+
+INTERVAL = re.compile(r"\[[^\[\]]*\d[–-][^\[\]]*\d[^\[\]]*\]")  # "[0.76–0.98]"
+
+
+def test_each_sentence_of_a_verdict_holds_one_interval_at_most(real):
+    """The answer boxes quote these numbers in running text, where a reader meets one interval
+    at a time (the quick run's sweeps have two points a side, so a list would hold two)."""
+    for claim in claims.CLAIMS:
+        number = html.unescape(claims.measured(claims.judge(claim, real)))
+        for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", number):
+            assert len(INTERVAL.findall(sentence)) <= 1, (claim.text, sentence)

@@ -28,17 +28,22 @@ def threads_text(record: dict) -> str:
 
 def scalability_quotes(record: dict) -> dict[str, str]:
     config, numbers = record["config"], scalability.derive(record)
-    small, large = config["batch_sizes"][0], config["batch_sizes"][-1]
     return {"cores": str(record["cores"]), "epochs": plural(config["epochs"], "epoch"),
             "examples": f"{config['train_size']:,}",
             "threads": threads_text(record),
-            "speedup_small": speedup_text(numbers.speedup[small]),
-            "speedup_large": speedup_text(numbers.speedup[large]),
-            "small_batch": str(small), "large_batch": str(large),
+            "speedups": speedups_text(numbers.speedup),
             "one_vs_two": f"{record['one_vs_two_max_difference']:.1e}",
             "replicas": f"{record['replica_max_difference']:.1e}",
             "accuracy_gap": f"{numbers.accuracy_gap * 100:.2f}",
             "conclusion": conclusion(numbers)}
+
+
+def speedups_text(speedup: dict[int, dict]) -> str:
+    """Two processes against one at each mini-batch, a sentence each (one interval apiece)."""
+    (first, s), *rest = speedup.items()
+    return ". ".join([f"Two processes ran at {speedup_text(s)} the speed of one at mini-batch "
+                      f"{first}"] + [f"At mini-batch {b} they ran at {speedup_text(s)}"
+                                     for b, s in rest])
 
 
 def conclusion(n: scalability.ScalingNumbers) -> str:

@@ -229,19 +229,21 @@ def jax_quotes(record: dict, small: int, widest: int) -> dict[str, str]:
         where = f"mini-batch {small}" if sweep == "batch" else f"width {widest}"
         if jax is None or torch is None:  # a path failed there: its row says why
             said.append(f"at {where} it was not measured")
-            summary.append(f"nothing at {where} (not measured)")
+            summary.append(("was not measured", where))
             continue
         versus = find(record, sweep, "jax float32", "scratch float32", **point)
         pairs = as_comparison(timing.paired_ratio(jax["times_s"], torch["times_s"]))
         said.append(f"at {where} it takes {epoch_text(jax)} s per epoch: "
                     f"{takes(versus, NUMPY_TIME)} and {takes(pairs, PYTORCH_TIME)}")
-        summary.append(f"{takes(versus, NUMPY_TIME)} at {where}")
+        summary.append((f"takes {takes(versus, NUMPY_TIME)}", where))
     compiles = [r["first_batch_seconds"] for sweep in ends for r in ok_rows(record, sweep)
                 if r["path"] == "jax float32"]
+    (first, where), *rest = summary
     return {"jax_paragraph": (
                 "JAX, with `jax.grad` for the gradients and the whole step compiled by `jax.jit`: "
                 + "; ".join(said) + _compile_text(compiles)),
-            "jax_summary": "JAX takes " + ", ".join(summary),
+            "jax_summary": ". ".join([f"JAX {first} at {where}"]  # one interval a sentence
+                                     + [f"At {where} it {what}" for what, where in rest]),
             "jax_batch_crossover_f32": crossover_text(record, "batch", "jax float32",
                                                       "scratch float32", "JAX"),
             "jax_width_crossover_f32": crossover_text(record, "width", "jax float32",

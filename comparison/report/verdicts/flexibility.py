@@ -19,6 +19,7 @@ from comparison.report.verdicts import (
     beyond,
     combine,
     judged,
+    sentences,
     side,
     undecided,
 )
@@ -172,11 +173,11 @@ def distributed(records: Records) -> Judgement:
     sides = {b: side(1 / s["ratio"], 1 / s["high"], 1 / s["low"], s["coverage"])
              for b, s in n.speedup.items()}
     same = "gave" if n.works else "did not give"
-    speedups = ", ".join(f"{ratio_text(s)} at mini-batch {b}"
-                         for b, s in n.speedup.items())
+    speedups = sentences(f"Speed of 2 processes over 1 on {n.cores} CPUs",
+                         [(ratio_text(s), f"mini-batch {b}") for b, s in n.speedup.items()])
     number = (f"DDP with 2 processes {same} the 1-process result (test accuracy within "
               f"{n.accuracy_gap * 100:.2f} points; parameters within {n.one_vs_two:.1e}, "
-              f"float32 round-off); speed of 2 processes over 1 on {n.cores} CPUs: {speedups}")
+              f"float32 round-off). {speedups}")
     if not n.works:
         return judged(REFUTED, number)
     if FASTER in sides.values():

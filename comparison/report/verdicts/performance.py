@@ -34,6 +34,7 @@ from comparison.report.verdicts import (
     Records,
     Tally,
     judged,
+    sentences,
     side,
     side_of,
     undecided,
@@ -150,8 +151,8 @@ def faster_to_train(records: Records) -> Judgement:
         if ratios:
             tally = Tally.of(side(r["ratio"], r["low"], r["high"], r["coverage"])
                              for r in ratios)
-            found.add(impl, f"{who}: " + ", ".join(f"{ratio_text(r)} at mini-batch "
-                                                   f"{r['batch_size']}" for r in ratios),
+            found.add(impl, sentences(who, [(ratio_text(r), f"mini-batch {r['batch_size']}")
+                                            for r in ratios]),
                       tally.verdict(), f"{who}: unclear at every mini-batch ({_seeds(ratios)})")
     if not found.parts:
         return Judgement(NOT_MEASURED, "this run has no time-to-accuracy comparisons")
@@ -193,8 +194,8 @@ def larger_models(records: Records) -> Judgement:
         change = {"ratio": wide["ratio"] / narrow["ratio"], "low": wide["low"] / narrow["high"],
                   "high": wide["high"] / narrow["low"]}
         fell, faster = side_of(change), side_of(wide) == FASTER
-        found.add(impl, f"{who}: {ratio_text(narrow)} the NumPy time at width {narrow['width']}"
-                        f", {ratio_text(wide)} at {wide['width']}",
+        found.add(impl, sentences(who, [(ratio_text(c), f"width {c['width']}")
+                                        for c in (narrow, wide)], "the NumPy time"),
                   SUPPORTED if fell == FASTER and faster else QUALIFIED if fell == FASTER
                   else REFUTED if fell in (SLOWER, SAME) else UNDECIDED,
                   f"{who}: the change {ratio_text(change)} is unclear")
