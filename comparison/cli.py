@@ -169,6 +169,8 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
                    help="use only the first N training images (default: all of them)")
     p.add_argument("--per-example", action="store_true", default=book("per_example"),
                    help="scratch only: the book's one-example-at-a-time backprop")
+    p.add_argument("--tuned", action="store_true", default=book("tuned"),
+                   help="scratch only: the same step written for speed (in place)")
     p.add_argument("--monitor-training", action="store_true", default=book("monitor_training"),
                    help="also record cost and accuracy on the training data each epoch")
     p.add_argument("--variant", choices=list(VARIANTS), default=book("variant"),

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from comparison.data import Dataset
-from comparison.experiments.equivalence import max_difference, train_pair
+from comparison.experiments.equivalence import TUNED, max_difference, train_pair
 from comparison.torch import network as torch_net
 from comparison.training import TrainConfig
 from comparison.training.runners import make_runner
@@ -38,6 +38,15 @@ def test_same_parameters_after_training(digits, setting):
     initial = make_runner(config, digits).parameters()
     assert max_difference(scratch, initial) > 1e-2, "training must actually move the weights"
     assert max_difference(scratch, torch_params) < TOLERANCE
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_the_tuned_step_is_the_books_update(digits, setting):
+    """In place, scaled before the product, sigmoid overwriting z: the same maths."""
+    config = TrainConfig(hidden=(20, 15), batch_size=7, seed=3, **setting)
+    scratch, tuned = train_pair(config, digits, EPOCHS, TUNED)
+    assert max_difference(scratch, make_runner(config, digits).parameters()) > 1e-2
+    assert max_difference(scratch, tuned) < TOLERANCE
 
 
 def test_two_hidden_layers_and_a_short_last_batch(digits):

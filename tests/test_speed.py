@@ -6,6 +6,7 @@ import json
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from comparison.experiments import machine, speed, timing
 from comparison.experiments.context import Context
 from comparison.report import gpu, lint
 from comparison.report import speed as report
+from comparison.report.speed import products as report_products
 
 GPU_RECORD = Path(__file__).resolve().parents[1] / "docs" / "records" / "speed-gpu.json"
 
@@ -165,7 +167,8 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
     context = Context(data_dir=str(folder), progress=False)
     config = replace(speed.make_config("smoke", context), threads=1,
                      paths=("book per-example (float64)", "scratch float64", "scratch float32",
-                            "torch float64", "torch float32"),
+                            "scratch tuned float32", "torch float64", "torch float32",
+                            *speed.SPLIT_PATHS),
                      implementations=("scratch", "torch"))
     start = time.perf_counter()
     result = speed.run(config, context)
@@ -189,6 +192,13 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
     assert set(record["crossovers"]["batch:torch float32:scratch float32"]["points"]) == {10, 100}
     assert {n["path"] for n in record["noise_floor"]} == {"scratch float32", "torch float32"}
     assert record["gap"] and record["gap"][0]["torch"]["profiler_products_s"] > 0
+    numpy_split = record["gap"][0]["numpy"]
+    assert {"denormals", "allocation", "interaction", "tuned"} <= set(numpy_split)
+    assert all(0 <= share <= 1 for share in numpy_split["subnormals"].values())
+    assert "denormals" in record["gap"][0]["torch"]
+    assert ("width", "torch float32", "scratch tuned float32") in pairs
+    assert not any(r["path"] in speed.SPLIT_PATHS for r in record["rows"]
+                   if r["sweep"] != "split"), "one habit at a time is timed at the split only"
     assert set(record["imports"]) == {"scratch", "torch"}
     for name, table in report.TABLES.items():
         assert table(record).startswith("|"), name
@@ -230,3 +240,30 @@ def test_a_gpu_record_with_samples_decides_by_the_paired_rule():
     found = gpu.gpu_speedups({"rows": [row("scratch float32", cpu_times),
                                        row("torch CUDA float32", gpu_times)]})
     assert found[0]["outcome"] == "faster" and found[0]["low"] > 1
+
+
+def test_flushing_subnormals_zeroes_numpys_tiny_results_in_this_thread_only_inside():
+    tiny = np.full(4, 1e-30, dtype=np.float32)
+    with machine.flush_denormals():
+        flushed = tiny * np.float32(1e-9)  # 1e-39: below float32's normal range
+    kept = tiny * np.float32(1e-9)
+    assert (flushed == 0).all() and (kept > 0).all()
+
+
+def _timed(times: list[float]) -> SimpleNamespace:
+    return SimpleNamespace(job=SimpleNamespace(times=times), steps=2)
+
+
+@pytest.mark.parametrize(("tuned", "adds_up"), [([7.0, 7.1, 6.9, 7.0, 7.0, 7.1, 6.9], True),
+                                                ([5.0, 5.1, 4.9, 5.0, 5.0, 5.1, 4.9], False)])
+def test_the_habits_split_the_step_and_say_whether_they_add_up(tuned, adds_up):
+    """Plain 10 per sample, subnormals flushed 8, in place 9: the parts predict a tuned 7."""
+    rounds = len(tuned)
+    steps = {"scratch float32": _timed([10.0] * rounds),
+             "scratch float32 FTZ": _timed([8.0] * rounds),
+             "scratch in-place float32": _timed([9.0] * rounds),
+             speed.TUNED: _timed(tuned)}
+    split = speed._habits(steps)
+    assert split["denormals"]["s"] == pytest.approx(1.0)  # per step: 2 of 2 steps
+    assert split["allocation"]["s"] == pytest.approx(0.5)
+    assert report_products.adds_up(split) is adds_up

@@ -297,3 +297,10 @@ def test_a_quoted_value_that_was_never_computed_is_refused():
     from comparison.report.lint import missing
 
     assert missing("None") and missing("nan%") and not missing("0.25") and not missing("Nonet")
+
+
+@pytest.mark.parametrize(("words", "sentence"), [
+    ("*why: unclear.*", "*Why: unclear.*"), ("a claim about people", "A claim about people"),
+    ("torch.compile float32 ...", "torch.compile float32 ..."), ("21 lines", "21 lines")])
+def test_an_answer_line_starts_its_sentence_with_a_capital(words, sentence):
+    assert claims.capitalised(words) == sentence

@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BUSY_SHARE = 0.25  # busy: other work took more than this share of the usable CPUs (one
@@ -160,3 +162,26 @@ class Threads:
     def __exit__(self, *exc) -> None:
         self._original.restore_original_limits()
         self._torch.set_num_threads(self._saved)
+
+
+@contextlib.contextmanager
+def flush_denormals(on: bool = True) -> Iterator[None]:
+    """Run the block with subnormal floats flushed to zero, as XLA (JAX, TensorFlow) runs.
+
+    A float below the smallest normal number (about 1.2e-38 in float32) is *subnormal*; on
+    many CPUs an operation on one takes tens of times longer than on a normal float, and
+    saturated sigmoids make them (a (1 - a) underflows long before a does). The CPU's flags
+    for flushing them (FTZ, DAZ) are per thread and NumPy cannot set them, so PyTorch's
+    ``set_flush_denormal`` sets them for the calling thread: where NumPy's element-wise work
+    and PyTorch's single-threaded kernels run (the BLAS threads keep their own flags)."""
+    import torch
+
+    if not on:
+        yield
+        return
+    if not torch.set_flush_denormal(True):
+        raise RuntimeError("this CPU cannot flush subnormal floats (no SSE3)")
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(False)

@@ -15,15 +15,20 @@ Longer than the project's usual 300 lines: the plan of what is timed (paths, swe
 options, conv) and the rounds that time it share one schedule and are read together; the
 harness, the machine and the products already live in their own modules.
 
+Beside the book-faithful NumPy code, the *tuned* NumPy code (``scratch/tuned.py``, subnormal
+floats flushed to zero as XLA does) is timed at every point, and at the split's points each of
+its habits alone (``SPLIT_PATHS``), so that the NumPy step splits into products, subnormals,
+allocation and the rest.
+
 Budget, on 2 idle cores (estimated from per-example costs measured one path at a time on
 this machine: NumPy 10 us per example at mini-batch 10, PyTorch 50, Keras about 100, the
 book's loop 150; 0.3-0.6 ms per example at width 3000). One pass over every job of the full
-profile costs about 27 s: the mini-batch sweep 7 s, the width sweep 12 s (width 3000 alone
-6 s), the thread sweep 2 s, the conv variant 4.5 s, the products 1 s. The warm-up and 9 rounds
-make 10 passes, 270 s; set-up adds about 85 s (torch.compile at 4 points, XLA at 12) and the
-fresh processes for import time and memory about 55 s (6 per implementation): about 7
-minutes, and time to accuracy about 3.5 more. The quick profile: 7 passes of about 3.5 s,
-20 s of set-up, 10 s of fresh processes: about a minute.
+profile costs about 30 s: the mini-batch sweep 7 s, the width sweep 14 s (width 3000 alone
+7 s), the thread sweep 2 s, the conv variant 4.5 s, the split and the products 2 s. The
+warm-up and 9 rounds make 10 passes, 300 s; set-up adds about 85 s (torch.compile at 4
+points, XLA at 12) and the fresh processes for import time and memory about 55 s (6 per
+implementation): about 7.5 minutes. The quick profile: 7 passes of about 4 s, 20 s of
+set-up, 10 s of fresh processes: about a minute.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from comparison.data import Dataset, load_dataset
 from comparison.experiments import machine, products, timing
 from comparison.experiments.context import Context
 from comparison.results.provenance import REPO, THREAD_VARIABLES
+from comparison.scratch.activations import sigmoid
 from comparison.training import TrainConfig, installed, minibatches
 from comparison.training.runners import make_runner
 from comparison.training.variants import VARIANTS
@@ -64,12 +70,16 @@ class TimedPath:
     compiled: bool = False  # the library's compiler (``Runner.compile``) is switched on
     options: tuple[tuple[str, object], ...] = ()  # ... with these options
     device: str = "cpu"
+    tuned: bool = False  # scratch only: the step written for speed (``scratch/tuned.py``)
+    flush_denormals: bool = False  # subnormal floats flushed to zero, as XLA does
 
 
 PATHS = {
     "book per-example (float64)": TimedPath("scratch", "float64", per_example=True),
     "scratch float64": TimedPath("scratch", "float64"),
     "scratch float32": TimedPath("scratch", "float32"),
+    # the habits of a careful NumPy programmer: in place, and the frameworks' float mode
+    "scratch tuned float32": TimedPath("scratch", "float32", tuned=True, flush_denormals=True),
     "torch float64": TimedPath("torch", "float64"),
     "torch float32": TimedPath("torch", "float32"),
     "torch.compile float32": TimedPath("torch", "float32", compiled=True),
@@ -83,7 +93,13 @@ PATHS = {
     # always compiled (jax.jit): its first mini-batch, timed apart, is the compile time
     "jax float32": TimedPath("jax", "float32"),
     "jax CUDA float32": TimedPath("jax", "float32", device="cuda"),  # a CUDA build of JAX
+    # one habit at a time, for the split of the step (timed at the split's points only)
+    "scratch float32 FTZ": TimedPath("scratch", "float32", flush_denormals=True),
+    "scratch in-place float32": TimedPath("scratch", "float32", tuned=True),
+    "torch float32 FTZ": TimedPath("torch", "float32", flush_denormals=True),
 }
+TUNED = "scratch tuned float32"
+SPLIT_PATHS = ("scratch float32 FTZ", "scratch in-place float32", "torch float32 FTZ")
 SCRATCH = {"float32": "scratch float32", "float64": "scratch float64"}
 # Each built-in option against the same library without it.
 OPTIONS = {"torch.compile float32": "torch float32", "keras XLA float32": "keras float32",
@@ -152,7 +168,9 @@ PROFILES = {
                  per_example_batch_sizes=(10, 100), per_example_max_width=30,
                  compile_points=((10, 30), (100, 30), (1000, 30), (100, 3000)),
                  thread_points=((10, 30), (100, 1000)), conv_batch_sizes=(10, 50),
-                 conv_examples=500, gap_points=((10, 30), (100, 1000), (100, 3000)),
+                 conv_examples=500,
+                 gap_points=((10, 30), (100, 30), (100, 100), (100, 300), (100, 1000),
+                             (100, 3000)),
                  gemm_size=1024, probe_repeats=timing.MIN_SAMPLES),
 }
 
@@ -214,9 +232,12 @@ def plan(config: Config) -> dict[Spec, list[str]]:
     points = ([("batch", (b, BATCH_SWEEP_WIDTH)) for b in config.batch_sizes]
               + [("width", (WIDTH_SWEEP_BATCH, w)) for w in config.widths])
     for sweep, (b, w) in points:
-        for name in config.paths:
+        for name in (p for p in config.paths if p not in SPLIT_PATHS):
             if _timed_at(config, PATHS[name], (b, w)):
                 add(Spec(name, b, w, config.threads), sweep)
+    for b, w in config.gap_points:
+        for name in (p for p in SPLIT_PATHS if p in config.paths):
+            add(Spec(name, b, w, config.threads), "split")
     for b, w in config.thread_points:
         for name in (p for p in THREAD_PATHS if p in config.paths):
             for threads in thread_counts(config.threads):
@@ -327,7 +348,7 @@ def _set_up(spec: Spec, sweeps: list[str], config: Config, data: Dataset,
                                             "width": spec.width, "threads": spec.threads,
                                             "variant": spec.variant})
     train_config = TrainConfig(impl=path.impl, dtype=path.dtype, per_example=path.per_example,
-                               device=path.device, hidden=(spec.width,),
+                               device=path.device, tuned=path.tuned, hidden=(spec.width,),
                                batch_size=spec.batch_size, seed=config.seed,
                                variant=spec.variant, **_settings(spec))
     threads.use(spec.threads)
@@ -339,7 +360,8 @@ def _set_up(spec: Spec, sweeps: list[str], config: Config, data: Dataset,
         start = timer()
         if path.compiled:
             runner.compile(**dict(path.options))
-        runner.train_epoch(batches[:1])
+        with machine.flush_denormals(path.flush_denormals):
+            runner.train_epoch(batches[:1])
         timed.row["first_batch_seconds"] = timer() - start
     except Exception as error:  # torch.compile needs a C++ toolchain; say why it failed
         timed.row["status"] = f"failed: {type(error).__name__}: {error}"[:300]
@@ -347,8 +369,19 @@ def _set_up(spec: Spec, sweeps: list[str], config: Config, data: Dataset,
     timed.row |= {"status": "ok", **_keras_options(path, runner)}
     timed.runner, timed.batches = runner, batches
     timed.job = timing.Job(f"{spec.path} {spec.batch_size}x{spec.width}",
-                           lambda: runner.train_epoch(batches), spec.threads)
+                           _epoch(runner, batches, path.flush_denormals), spec.threads)
     return timed
+
+
+def _epoch(runner, batches: list, flush: bool):
+    """The timed call: the batches, in the float mode of the path (switched per sample)."""
+    if not flush:
+        return lambda: runner.train_epoch(batches)
+
+    def epoch() -> None:
+        with machine.flush_denormals():
+            runner.train_epoch(batches)
+    return epoch
 
 
 def _settings(spec: Spec) -> dict:
@@ -429,13 +462,17 @@ def train_flops_per_example(sizes: list[int]) -> int:
 
 def _pairs(sweep: str) -> list[tuple[str, str]]:
     """(a, b) compared along a sweep: every framework path against the scratch code in its
-    dtype, the book's loop against the same maths as matrix products, and every built-in
+    dtype, the plain CPU ones also against the tuned scratch code, the tuned code against the
+    plain, the book's loop against the same maths as matrix products, and every built-in
     option against the same library without it."""
     if sweep == "conv":
         return [("torch float32", SCRATCH["float32"]), ("keras float32", SCRATCH["float32"])]
-    pairs = [(name, SCRATCH[path.dtype]) for name, path in PATHS.items()
-             if path.impl != "scratch"]
-    return pairs + [(BOOK, SCRATCH["float64"]), *OPTIONS.items()]
+    frameworks = [name for name, path in PATHS.items()
+                  if path.impl != "scratch" and name not in SPLIT_PATHS]
+    pairs = [(name, SCRATCH[PATHS[name].dtype]) for name in frameworks]
+    tuned = [(name, TUNED) for name in ("torch float32", "keras float32", "jax float32")]
+    return pairs + tuned + [(TUNED, SCRATCH["float32"]), (BOOK, SCRATCH["float64"]),
+                            *OPTIONS.items()]
 
 
 def comparisons(rows: list[dict]) -> list[dict]:
@@ -543,25 +580,89 @@ def _gap(config: Config, timed: list[Timed], micro: list[dict],
                  == (batch_size, width, config.threads, "baseline")}
         if not all(p in steps for p in ("scratch float32", "torch float32")):
             continue
-        alone = {library: sum(r["median_s"] for r in micro if r["kind"] == "step"
-                              and (r["batch_size"], r["width"], r["library"])
-                              == (batch_size, width, library)) for library in products.LIBRARIES}
+        alone = {library: [sum(sample) for sample in zip(*(
+                     r["times_s"] for r in micro if r["kind"] == "step"
+                     and (r["batch_size"], r["width"], r["library"])
+                     == (batch_size, width, library)))] for library in products.LIBRARIES}
         threads.use(config.threads)
         torch_run = steps["torch float32"]
         profiled = products.profile_products(torch_run.runner, torch_run.batches)
+        plain = steps["scratch float32"]
+        numpy_saved = (steps.get("scratch float32 FTZ"), steps.get("scratch in-place float32"))
         found.append({"batch_size": batch_size, "width": width,
-                      "numpy": _split(steps["scratch float32"], alone["numpy"]),
-                      "torch": _split(torch_run, alone["torch"]) | {
+                      "numpy": _split(plain, alone["numpy"], numpy_saved) | _habits(steps) | {
+                          "subnormals": subnormals(plain.runner, plain.batches[0])},
+                      "torch": _split(torch_run, alone["torch"],
+                                      (steps.get("torch float32 FTZ"),)) | _costs(
+                          torch_run, steps.get("torch float32 FTZ"), "denormals") | {
                           "profiler_products_s": profiled["products_s"],
                           "profiler_step_s": profiled["profiled_step_s"]}})
     return found
 
 
-def _split(timed: Timed, products_s: float) -> dict:
+def _split(timed: Timed, products_s: list[float], savings: tuple[Timed | None, ...]) -> dict:
+    """A step (per round), its products timed alone (the five products' sum, per round) and
+    the rest: the step less the products and what each habit in ``savings`` saved, paired
+    round by round, so that every part has its interval."""
     step = timing.median_interval(timed.job.times)
     per_step = 1 / timed.steps
+    rest = [t * per_step - p for t, p in zip(timed.job.times, products_s)]
+    for other in (o for o in savings if o is not None and o.job is not None):
+        rest = [r - (t - u) * per_step
+                for r, t, u in zip(rest, timed.job.times, other.job.times)]
     return {"step_s": step.median * per_step, "step_low_s": step.low * per_step,
-            "step_high_s": step.high * per_step, "products_alone_s": products_s}
+            "step_high_s": step.high * per_step,
+            "products_alone_s": timing.median_interval(products_s).median,
+            "products_alone": _per_step(products_s, 1), "rest": _per_step(rest, 1)}
+
+
+def _habits(steps: dict[str, Timed]) -> dict:
+    """What each habit of the tuned code saves in the NumPy step: flushing subnormals
+    ("denormals"), updating in place ("allocation"), and whether the two add up to the tuned
+    step ("interaction": tuned minus the sum of the parts, per round; 0 inside its interval
+    means the split adds up)."""
+    plain, ftz, in_place, tuned = (steps.get(p) for p in ("scratch float32",
+                                                          "scratch float32 FTZ",
+                                                          "scratch in-place float32", TUNED))
+    found = _costs(plain, ftz, "denormals") | _costs(plain, in_place, "allocation")
+    if ftz and in_place and tuned:
+        rounds = zip(plain.job.times, ftz.job.times, in_place.job.times, tuned.job.times)
+        found["interaction"] = _per_step([t - (f + i - p) for p, f, i, t in rounds],
+                                         plain.steps)
+        found["tuned"] = _per_step(tuned.job.times, tuned.steps)
+    return found
+
+
+def _costs(timed: Timed, without: Timed | None, name: str) -> dict:
+    """``{name: the time per step that ``without`` saves}``, paired by round, with its
+    interval; nothing when ``without`` was not timed."""
+    if without is None or without.job is None:
+        return {}
+    return {name: _per_step([a - b for a, b in zip(timed.job.times, without.job.times)],
+                            timed.steps)}
+
+
+def _per_step(samples: list[float], steps: int) -> dict:
+    found = timing.median_interval(samples)
+    return {"s": found.median / steps, "low_s": found.low / steps, "high_s": found.high / steps}
+
+
+def subnormals(runner, batch: np.ndarray) -> dict[str, float]:
+    """The share of subnormal values in one step's arrays, for a mini-batch, at the weights
+    the timed rounds left: the activations, the sigmoid's derivatives a (1 - a) and the
+    weight gradients. Above zero, every one of them is a slow operation on many CPUs."""
+    net, train = runner.model, runner.split("training")
+    x, y = train.x[batch].T, train.target[batch].T
+    activations = [x]
+    for w, b in zip(net.weights, net.biases):
+        activations.append(sigmoid(w @ activations[-1] + b))
+    _, gradients = net.backprop(x, y)
+    tiny = np.finfo(net.dtype).tiny
+    return {name: float(sum(np.count_nonzero((a != 0) & (np.abs(a) < tiny)) for a in arrays)
+                        / sum(a.size for a in arrays))
+            for name, arrays in (("activations", activations[1:]),
+                                 ("derivatives", [a * (1 - a) for a in activations[1:]]),
+                                 ("gradients", gradients))}
 
 
 def _static_compiles(config: Config):

@@ -116,13 +116,13 @@ def luck(record: dict) -> str:
             and r["impl"] != "torch-paired"]
     if not rows:
         return "This run has no seeds to estimate the chances from."
-    parts = [f"{IMPL_NAMES[r['impl']]} {_chance(chances(r)['best_of_3'])} over "
-             f"{plural(r['seeds'], 'seed')}" for r in rows]
+    parts = [f"{IMPL_NAMES[r['impl']]}{': ' if i else ' '}{_chance(chances(r)['best_of_3'])} "
+             f"over {plural(r['seeds'], 'seed')}" for i, r in enumerate(rows)]
     widest = max(chances(r)["best_of_3"][2] - chances(r)["best_of_3"][1] for r in rows)
     wide = (f" An interval {widest:.0%} wide says the seeds run were too few to pin the chance "
             "down." if widest > WIDE_CHANCE else "")
     return (f"On {setting}, the chance that a best of three reaches the book's "
-            f"{pct(rows[0]['book'])}: " + "; ".join(parts) + "." + wide)
+            f"{pct(rows[0]['book'])}: " + ". ".join(parts) + "." + wide)  # an interval each
 
 
 def chapter_3(record: dict) -> str:

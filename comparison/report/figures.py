@@ -31,6 +31,7 @@ PURPLE, SKY, YELLOW, GREY = "#CC79A7", "#56B4E9", "#F0E442", "#999999"
 COLOURS = {
     "scratch": BLUE, "torch": VERMILLION, "torch-paired": PURPLE, "keras": GREEN, "jax": GREY,
     "book per-example (float64)": GREY, "scratch float64": BLUE, "scratch float32": SKY,
+    "scratch tuned float32": PURPLE,
     "torch float64": VERMILLION, "torch float32": ORANGE, "torch.compile float32": PURPLE,
     "torch CUDA float32": YELLOW, "keras float32": GREEN, "jax float32": GREY,
     "jax CUDA float32": PURPLE,
@@ -38,6 +39,7 @@ COLOURS = {
 # A marker per path too, so that lines stay apart in print and for any colour vision.
 MARKERS = {
     "book per-example (float64)": "x", "scratch float64": "o", "scratch float32": "s",
+    "scratch tuned float32": "h",
     "torch float64": "^", "torch float32": "v", "torch.compile float32": "D",
     "torch CUDA float32": "P", "keras float32": "*", "jax float32": "d",
     "jax CUDA float32": "p",
@@ -108,7 +110,7 @@ def legend_below(ax: Axes, columns: int = 1) -> None:
 
 
 def ratio_panel(ax: Axes, x: list[float], rows: list[dict], colour: str, decided: list[bool],
-                band: float) -> None:
+                band: float, marker: str = "o") -> None:
     """Time ratios A/B with their intervals against x, a reference line at 1 and the band of
     differences under the minimum effect shaded: below the band A is faster, above it slower.
     A decided point is filled, an unclear one hollow (its interval is too wide to say)."""
@@ -116,5 +118,5 @@ def ratio_panel(ax: Axes, x: list[float], rows: list[dict], colour: str, decided
     ax.axhline(1, color=GREY, linestyle="--", linewidth=1)
     for xi, r, filled in zip(x, rows, decided):
         ax.errorbar([xi], [r["ratio"]], yerr=[[r["ratio"] - r["low"]], [r["high"] - r["ratio"]]],
-                    fmt="o", color=colour, markerfacecolor=colour if filled else "none",
+                    fmt=marker, color=colour, markerfacecolor=colour if filled else "none",
                     markersize=7, capsize=3)

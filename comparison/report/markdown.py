@@ -13,7 +13,8 @@ IMPL_NAMES = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
               "keras": "Keras (TensorFlow)", "jax": "JAX"}
 
 
-SHORT_NAMES = {"scratch": "scratch", "torch": "PyTorch", "keras": "Keras", "jax": "JAX"}
+SHORT_NAMES = {"scratch": "scratch", "scratch-tuned": "tuned scratch", "torch": "PyTorch",
+               "keras": "Keras", "jax": "JAX"}
 EXTRA_FILES = {"keras": "requirements-keras.txt", "jax": "requirements-jax.txt"}
 
 

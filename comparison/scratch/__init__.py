@@ -1,6 +1,7 @@
 """The network written from scratch in NumPy, after Nielsen's network.py and network2.py.
 
     network.py      the network: feedforward, backprop, SGD (read it like the book's listing)
+    tuned.py        the same step written for speed: in place, no weight-sized temporaries
     activations.py  sigmoid, and ReLU and softmax for the variants
     costs.py        the book's costs, each with its output error for backprop
     variants.py     ReLU, softmax, momentum and dropout, each by overriding what changes

@@ -41,6 +41,7 @@ class TrainConfig:
     train_size: int | None = None  # use only the first n training images
     monitor_training: bool = False  # also measure cost/accuracy on the training data
     per_example: bool = False  # scratch only: the book's one-example-at-a-time backprop
+    tuned: bool = False  # scratch only: the same step written for speed (``scratch/tuned.py``)
     # the frameworks: "scratch" starts from the scratch network's initial weights for this seed,
     # a paired control that separates the implementation from the luck of the draw.
     init_from: str = "own"
@@ -67,6 +68,9 @@ class TrainConfig:
             (self.train_size is None or self.train_size >= 1, "train size must be >= 1"),
             (not self.per_example or self.impl == "scratch",
              "--per-example is the scratch implementation's reference path only"),
+            (not self.tuned or (self.impl == "scratch" and self.variant == "baseline"
+                                and not self.per_example),
+             "the tuned step is the scratch baseline network's, without --per-example"),
             (self.init_from in ("own", "scratch"), f"unknown init_from {self.init_from!r}"),
             (self.variant in VARIANTS, f"unknown variant {self.variant!r}: choose one of "
                                        f"{', '.join(VARIANTS)}"),

@@ -12,6 +12,7 @@ import numpy as np
 from comparison.data import Dataset
 from comparison.scratch import COSTS
 from comparison.scratch.network import Network
+from comparison.scratch.tuned import TunedNetwork
 from comparison.training.config import TrainConfig, installed
 from comparison.training.protocol import Runner
 from comparison.training.variants import VARIANTS
@@ -53,5 +54,8 @@ def _needs_extra(impl: str, name: str, requirements: str) -> None:
 def scratch_network(config: TrainConfig) -> Network:
     """The from-scratch network (of ``config.variant``) that ``config`` describes."""
     variant = VARIANTS[config.variant]
+    if config.tuned:
+        return TunedNetwork(config.sizes(), cost=COSTS[config.cost], init=config.init,
+                            seed=config.seed, dtype=np.dtype(config.dtype))
     return variant.scratch_network(config.sizes(), cost=variant.scratch_cost or COSTS[config.cost],
                                    init=config.init, seed=config.seed, dtype=np.dtype(config.dtype))

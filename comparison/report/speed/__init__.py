@@ -22,6 +22,7 @@ from comparison.report.speed.noise import noise_flags, speed_machine, speed_nois
 from comparison.report.speed.products import (
     speed_efficiency,
     speed_gap,
+    speed_habits,
     speed_peak,
     speed_products,
     speed_resources,
@@ -48,7 +49,7 @@ STATISTIC = ("median of {repeats} timed repeats per job after a warm-up, with it
 TABLES = {"batch": lambda r: speed_sweep(r, "batch"), "width": lambda r: speed_sweep(r, "width"),
           "crossovers": speed_comparisons, "threads": speed_threads, "conv": speed_conv,
           "options": speed_options, "noise": speed_noise, "machine": speed_machine,
-          "gap": speed_gap, "products": speed_products, "peak": speed_peak,
+          "gap": speed_gap, "habits": speed_habits, "products": speed_products, "peak": speed_peak,
           "resources": speed_resources, "efficiency": speed_efficiency}
 
 

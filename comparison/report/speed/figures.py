@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from comparison.report.figures import (
     COLOURS,
@@ -39,12 +41,16 @@ def style(path: str) -> dict:
 FAMILIES = {"book": "NumPy", "scratch": "NumPy", "torch": "PyTorch", "keras": "Keras",
             "jax": "JAX"}
 SHORT = {"book per-example (float64)": "book's loop, f64", "scratch float64": "matrices, f64",
-         "scratch float32": "matrices, f32", "torch.compile float32": "compile, f32",
+         "scratch float32": "matrices, f32", "scratch tuned float32": "tuned, f32",
+         "torch.compile float32": "compile, f32",
          "keras XLA float32": "XLA, f32", "keras steps_per_execution float32": "steps/call, f32",
          "jax float32": "jit, f32"}
 # The framework paths the ratio figure sets against the NumPy code, one row each.
 RATIO_PATHS = {"torch float32": "PyTorch", "keras float32": "Keras", "jax float32": "JAX"}
-RATIO_BASE = "scratch float32"
+# ... against both NumPy codes: the book-faithful one (circles, the framework's colour) and
+# the tuned one (squares, its colour), side by side at each point.
+RATIO_BASES = {"scratch float32": ("o", 1.0, "book-faithful NumPy"),
+               "scratch tuned float32": ("s", 1.12, "tuned NumPy")}
 
 
 def family(path: str) -> str:
@@ -125,11 +131,13 @@ def ratio_figure(record: dict) -> Figure:
     axes = figure.subplots(len(frameworks), 2, sharey=True, sharex="col", squeeze=False)
     for row, path in zip(axes, frameworks):
         for ax, sweep in zip(row, ("batch", "width")):
-            found = sorted((c for c in record["comparisons"]
-                            if (c["sweep"], c["a"], c["b"]) == (sweep, path, RATIO_BASE)),
-                           key=lambda c: c[KEYS[sweep]])
-            ratio_panel(ax, [c[KEYS[sweep]] for c in found], found, COLOURS[path],
-                        [side_of(c) != UNCLEAR for c in found], MIN_EFFECT)
+            for base, (marker, shift, _) in RATIO_BASES.items():
+                found = sorted((c for c in record["comparisons"]
+                                if (c["sweep"], c["a"], c["b"]) == (sweep, path, base)),
+                               key=lambda c: c[KEYS[sweep]])
+                colour = COLOURS[path] if base == "scratch float32" else COLOURS[base]
+                ratio_panel(ax, [c[KEYS[sweep]] * shift for c in found], found, colour,
+                            [side_of(c) != UNCLEAR for c in found], MIN_EFFECT, marker)
             ax.set(xscale="log", yscale="log")  # labelled as plain numbers by render()
         row[0].set_ylabel(RATIO_PATHS[path])
     for ax, title in zip(axes[0], ("by mini-batch", "by width")):
@@ -140,6 +148,12 @@ def ratio_figure(record: dict) -> Figure:
         ax.set_xticks(sparse_ticks(points))
         ax.set_xlim(points[0] / 1.5, points[-1] * 1.5)
     figure.supylabel("time ÷ NumPy's (below 1: faster)")
+    bases = [b for b in RATIO_BASES if any(c["b"] == b for c in record["comparisons"])]
+    if len(bases) > 1:  # say which NumPy code each marker is set against
+        figure.legend(handles=[Line2D([], [], marker=RATIO_BASES[b][0], linestyle="",
+                                      color=GREY if b == "scratch float32" else COLOURS[b],
+                                      label=f"÷ {RATIO_BASES[b][2]}") for b in bases],
+                      loc="outside lower center", ncols=2, fontsize=12, handletextpad=0.2)
     return figure
 
 
@@ -165,22 +179,51 @@ def thread_figure(record: dict) -> Figure:
     return figure
 
 
+# The parts of a step's bar, bottom up: what each part is, and how it is drawn.
+PARTS = {"products": ("matrix products", {"alpha": 1.0}),
+         "denormals": ("subnormal floats", {"alpha": 0.7, "hatch": "//"}),
+         "allocation": ("fresh arrays", {"alpha": 0.7, "hatch": ".."}),
+         "rest": ("the rest", {"alpha": 0.35})}
+
+
+def step_parts(split: dict) -> dict[str, float]:
+    """A step's milliseconds by part (a saving measured below zero counts as none)."""
+    parts = {"products": split.get("profiler_products_s", split["products_alone_s"]),
+             **{name: max(split[name]["s"], 0) for name in ("denormals", "allocation")
+                if name in split}}
+    return {k: v * 1e3 for k, v in parts.items()} | {
+        "rest": max(split["step_s"] * 1e3 - sum(parts.values()) * 1e3, 0)}
+
+
 def gap_figure(record: dict) -> Figure:
-    """Each library's step as a stacked bar, its matrix products and the rest, one panel per
+    """Each library's step as a stacked bar (its matrix products, what flushing subnormal floats
+    and updating in place saved, the rest), and the tuned NumPy step beside it, one panel per
     point (their scales differ by orders of magnitude)."""
-    figure = Figure(figsize=(4.3, 3.6))
-    axes = np.atleast_1d(figure.subplots(1, len(record["gap"])))
+    columns = min(2, len(record["gap"]))  # three bars and their names need half the width
+    rows_of_panels = math.ceil(len(record["gap"]) / columns)
+    figure = Figure(figsize=(4.8, 1.2 + 2.2 * rows_of_panels), layout="constrained")
+    axes = figure.subplots(rows_of_panels, columns, squeeze=False).ravel()
+    for ax in axes[len(record["gap"]):]:
+        ax.set_visible(False)
     for ax, g in zip(axes, record["gap"]):
-        for x, (library, name) in enumerate((("numpy", "scratch float32"),
-                                             ("torch", "torch float32"))):
-            s = g[library]
-            products = s.get("profiler_products_s", s["products_alone_s"]) * 1e3
-            ax.bar(x, products, color=COLOURS[name])
-            ax.bar(x, max(s["step_s"] * 1e3 - products, 0), bottom=products,
-                   color=COLOURS[name], alpha=0.35)
-        ax.set_xticks([0, 1], ["NumPy", "PyTorch"])
-        ax.set_title(f"{g['batch_size']} x {g['width']}")
-    axes[0].set_ylabel("ms per step\n(solid: matrix products,\npale: the rest)")
+        bars = [("NumPy", "scratch float32", step_parts(g["numpy"])),
+                ("torch", "torch float32", step_parts(g["torch"]))]
+        if "tuned" in g["numpy"]:
+            bars.insert(1, ("tuned", "scratch tuned float32",
+                            {"rest": g["numpy"]["tuned"]["s"] * 1e3}))
+        for x, (_, path, parts) in enumerate(bars):
+            bottom = 0.0
+            for part, ms in parts.items():
+                ax.bar(x, ms, bottom=bottom, color=COLOURS[path], edgecolor=COLOURS[path],
+                       **PARTS[part][1])
+                bottom += ms
+        ax.set_xticks(range(len(bars)), [name for name, _, _ in bars], fontsize=11)
+        ax.set_title(f"{g['batch_size']} x {g['width']}", fontsize=13)
+    figure.supylabel("ms per step")
+    figure.legend(handles=[Patch(facecolor=GREY, edgecolor=GREY, label=label, **style)
+                           for label, style in PARTS.values()],
+                  loc="outside lower center", ncols=2, fontsize=11, handlelength=1.2,
+                  labelspacing=0.2, borderaxespad=0.2)
     return figure
 
 

@@ -15,7 +15,8 @@ from comparison.report.speed.rows import (
 
 
 def speed_gap(record: dict) -> str:
-    """Each library's step split into its matrix products and the rest (ms per step)."""
+    """Each library's step split into its matrix products, what flushing subnormal floats and
+    updating in place save (paired by round, with intervals) and the rest (ms per step)."""
     if not record.get("gap"):
         return "*No split was measured in this run.*"
     rows = []
@@ -24,16 +25,58 @@ def speed_gap(record: dict) -> str:
                               ("torch", "PyTorch (torch float32)")):
             s = g[library]
             inside = s.get("profiler_products_s")
-            products = s["products_alone_s"] if inside is None else inside
             rows.append([f"{g['batch_size']} x {g['width']}", name,
-                         f"{s['step_s'] * 1e3:.3f} [{s['step_low_s'] * 1e3:.3f}–"
-                         f"{s['step_high_s'] * 1e3:.3f}]",
-                         f"{s['products_alone_s'] * 1e3:.3f}",
+                         _ms(s["step_s"], s["step_low_s"], s["step_high_s"]),
+                         _saving(s["products_alone"]) if "products_alone" in s
+                         else f"{s['products_alone_s'] * 1e3:.3f}",
                          "—" if inside is None else f"{inside * 1e3:.3f}",
-                         f"{(s['step_s'] - products) * 1e3:.3f}"])
+                         *(_saving(s.get(part)) for part in ("denormals", "allocation")),
+                         _saving(s["rest"]) if "rest" in s
+                         else f"{(s['step_s'] - s['products_alone_s']) * 1e3:.3f}"])
     return markdown_table(["mini-batch x width", "library", "step, ms [95% interval]",
-                           "its 5 products timed alone, ms", "products inside the step "
-                           "(profiler), ms", "the rest, ms"], rows, "llrrrr")
+                           "its 5 products timed alone, ms [95%]", "products inside the step "
+                           "(profiler), ms", "saved by flushing subnormals, ms [95%]",
+                           "saved by updating in place, ms [95%]",
+                           "the rest (step − products − savings), ms [95%]"],
+                          rows, "llrrrrrr")
+
+
+def _ms(median: float, low: float, high: float) -> str:
+    return f"{median * 1e3:.3f} [{low * 1e3:.3f}–{high * 1e3:.3f}]"
+
+
+def _saving(found: dict | None) -> str:
+    """A part of the step, ms with its interval (a record from before the split: not
+    measured)."""
+    return "not measured" if found is None else _ms(found["s"], found["low_s"], found["high_s"])
+
+
+def speed_habits(record: dict) -> str:
+    """The tuned NumPy step against the plain one, and how many subnormal floats a step met."""
+    rows = []
+    for g in (g for g in record.get("gap", []) if "tuned" in g["numpy"]):
+        n, share = g["numpy"], g["numpy"]["subnormals"]
+        rows.append([f"{g['batch_size']} x {g['width']}",
+                     _ms(n["step_s"], n["step_low_s"], n["step_high_s"]),
+                     _ms(n["tuned"]["s"], n["tuned"]["low_s"], n["tuned"]["high_s"]),
+                     _ms(n["interaction"]["s"], n["interaction"]["low_s"],
+                         n["interaction"]["high_s"]),
+                     "yes" if adds_up(n) else "no",
+                     " / ".join(f"{share[k]:.2%}" for k in ("activations", "derivatives",
+                                                          "gradients"))])
+    if not rows:
+        return "*The tuned step was not split in this run.*"
+    return markdown_table(["mini-batch x width", "NumPy step, ms [95%]",
+                           "tuned step, ms [95%]", "tuned − (plain − both savings), ms [95%]",
+                           "the parts add up (0 inside)", "subnormal share: activations / "
+                           "σ′ / gradients"], rows, "lrrrll")
+
+
+def adds_up(numpy: dict) -> bool:
+    """Whether the two savings account for the tuned step: the per-round difference between
+    the tuned step and the plain step less both savings holds 0 in its interval."""
+    found = numpy["interaction"]
+    return found["low_s"] <= 0 <= found["high_s"]
 
 
 def speed_products(record: dict) -> str:
@@ -119,7 +162,7 @@ def gap_quotes(record: dict) -> dict[str, str]:
     products (timed alone: each library's BLAS at the same shapes) and the rest."""
     if not record["gap"]:
         return {"gap_sentence": "The split was not measured in this run.",
-                "profiler_sentence": ""}
+                "profiler_sentence": "", "habits_sentence": ""}
     gaps, inside = [], []
     for g in record["gap"]:
         numpy, torch = g["numpy"], g["torch"]
@@ -136,10 +179,36 @@ def gap_quotes(record: dict) -> dict[str, str]:
         inside.append(f"{torch['profiler_products_s'] * 1e3:.3f} ms of a "
                       f"{torch['profiler_step_s'] * 1e3:.3f} ms step at mini-batch "
                       f"{g['batch_size']}, width {g['width']}")
-    return {"gap_sentence": _sentence("; ".join(gaps)),
+    return {"gap_sentence": _sentence("; ".join(gaps)), "habits_sentence": habits_text(record),
             "profiler_sentence": _sentence("Inside PyTorch's real step, the profiler puts "
                                            + "; ".join(inside) + " in matrix-product kernels "
                                            "(the profiler's own overhead lengthens the step)")}
+
+
+def habits_text(record: dict) -> str:
+    """At the widest point split, what each habit of the tuned code saved, a sentence each,
+    and whether the two savings account for the tuned step."""
+    split = [g for g in record["gap"] if "tuned" in g["numpy"]]
+    if not split:
+        return "The tuned step was not split in this run."
+    g = split[-1]
+    n, torch = g["numpy"], g["torch"]
+    said = [f"At mini-batch {g['batch_size']}, width {g['width']}, the NumPy step takes "
+            f"{_ms(n['step_s'], n['step_low_s'], n['step_high_s'])} ms",
+            *([f"Its five matrix products, timed alone, take {_saving(n['products_alone'])} ms"]
+              if "products_alone" in n else []),
+            f"Flushing subnormal floats to zero saves {_saving(n['denormals'])} ms",
+            f"Updating in place saves {_saving(n['allocation'])} ms",
+            *([f"The rest of the step takes {_saving(n['rest'])} ms"] if "rest" in n else []),
+            f"With both, the tuned step takes {_saving(n['tuned'])} ms"]
+    left = (f"the tuned step minus what the parts predict (the plain step less both savings) "
+            f"is {_saving(n['interaction'])} ms")
+    said.append(f"The parts add up: {left}, an interval that holds 0" if adds_up(n)
+                else f"The parts do not add up: {left}, an interval that excludes 0")
+    if "denormals" in torch:
+        said.append(f"In PyTorch's step, flushing subnormals saves "
+                    f"{_saving(torch['denormals'])} ms")
+    return ". ".join(said) + "."
 
 
 def _sentence(words: str) -> str:

@@ -108,6 +108,13 @@ def speed_quotes(record: dict) -> dict[str, str]:
         "torch32_widest_peak_pct": f"{100 * wide['torch float32']['fraction_of_peak']:.0f}",
         "malloc": text(record["malloc"]), "keras_note": keras_note(record),
         "jax_note": jax_note(record),
+        "float32_sentence": float32_text(record, widest),
+        "width_crossover_tuned": crossover_text(record, "width", "torch float32",
+                                                "scratch tuned float32", "PyTorch",
+                                                "the tuned NumPy code"),
+        "batch_crossover_tuned": crossover_text(record, "batch", "torch float32",
+                                                "scratch tuned float32", "PyTorch",
+                                                "the tuned NumPy code"),
         **protocol_quotes(record), **gap_quotes(record), **_keras_quotes(record, small, large),
         **thread_quotes(record), **option_quotes(record), **conv_quotes(record),
         **jax_quotes(record, small, widest),
@@ -210,6 +217,30 @@ def per_call_text(per_call: dict | None, small: int) -> str:
                 "mini-batch.")
     return (f"{said}: this run does not show that `fit`'s call from Python for every "
             "mini-batch costs it time.")
+
+
+def float32_text(record: dict, widest: int) -> str:
+    """Float32 against float64 in the NumPy code at the widest layer, plain and tuned, each a
+    paired ratio in a sentence of its own, and what the pair says of the cause."""
+    def row(path: str) -> dict | None:
+        return next((r for r in ok_rows(record, "width")
+                     if (r["path"], r["width"]) == (path, widest)), None)
+
+    f64, f32, tuned = row("scratch float64"), row("scratch float32"), row("scratch tuned float32")
+    if f64 is None or f32 is None:
+        return "This run did not time the NumPy code in both precisions at its widest layer."
+    plain = as_comparison(timing.paired_ratio(f32["times_s"], f64["times_s"]))
+    said = [f"At width {widest} the NumPy code in float32 takes {ratio_text(plain)} its time in "
+            f"float64 ({OUTCOME_WORDS[plain['outcome']]})"]
+    if tuned is not None:
+        fixed = as_comparison(timing.paired_ratio(tuned["times_s"], f64["times_s"]))
+        said.append(f"The tuned code in float32 takes {ratio_text(fixed)} of it "
+                    f"({OUTCOME_WORDS[fixed['outcome']]})")
+        if plain["outcome"] == timing.SLOWER:
+            said.append("So float32's penalty goes with the tuned code's habits (subnormals "
+                        "flushed, no fresh arrays)" if fixed["outcome"] != timing.SLOWER
+                        else "So the tuned code's habits do not remove float32's penalty")
+    return ". ".join(said) + "."
 
 
 def jax_quotes(record: dict, small: int, widest: int) -> dict[str, str]:

@@ -173,8 +173,18 @@ def answers(records: Records, page: str) -> str:
         j = judge(claim, records)
         link = f" [Evidence ↓](#{anchor})" if anchor else ""
         lines.append(f"- {badge(j.verdict, provisional(claim, records))} **{claim.text}** "
-                     f"<small>{measured(j)}</small>{link}")
+                     f"<small>{capitalised(measured(j))}</small>{link}")
     return answer_box(lines) if lines else ""
+
+
+def capitalised(words: str) -> str:
+    """``words`` starting with a capital, as a sentence after the claim's full stop must;
+    a leading name from code (``torch.compile``) is left as it is written."""
+    i = len(words) - len(words.lstrip("*_ "))  # past the emphasis that may open it
+    first = words[i:].split(maxsplit=1)[0].rstrip(":,;") if words[i:] else ""
+    if not (first.isalpha() and first.islower()):
+        return words
+    return words[:i] + words[i].upper() + words[i + 1:]
 
 
 def answer_box(lines: list[str]) -> str:
