@@ -240,6 +240,8 @@ def float32_text(record: dict, widest: int) -> str:
             said.append("So float32's penalty goes with the tuned code's habits (subnormals "
                         "flushed, no fresh arrays)" if fixed["outcome"] != timing.SLOWER
                         else "So the tuned code's habits do not remove float32's penalty")
+    if plain["outcome"] != timing.SLOWER:
+        said.append("So this run has no float32 penalty to explain")
     return ". ".join(said) + "."
 
 
