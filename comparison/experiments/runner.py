@@ -23,10 +23,10 @@ def inputs_hash(module: ModuleType, config: dict) -> str:
 # 2-core AMD EPYC (December 2026; quick: CI's run, full: a quiet full run).
 TYPICAL_SECONDS = {
     "smoke": {},
-    "quick": {"book": 16, "speed": 58, "convergence": 14, "code": 1, "equivalence": 11,
-              "scalability": 13, "flexibility": 28, "tooling": 8, "debugging": 15},
-    "full": {"book": 1785, "speed": 341, "convergence": 622, "code": 1, "equivalence": 52,
-             "scalability": 70, "flexibility": 202, "tooling": 35, "debugging": 55},
+    "quick": {"book": 14, "speed": 55, "convergence": 15, "code": 1, "equivalence": 12,
+              "scalability": 12, "flexibility": 25, "tooling": 8, "debugging": 15},
+    "full": {"book": 1767, "speed": 363, "convergence": 594, "code": 1, "equivalence": 52,
+             "scalability": 67, "flexibility": 165, "tooling": 29, "debugging": 49},
 }
 UNKNOWN_SECONDS = 30.0  # an experiment without a typical time yet (the smoke profile's)
 

@@ -195,7 +195,8 @@ def answer_box(lines: list[str]) -> str:
 def measured(j: Judgement) -> str:
     """The number behind a verdict, an undecided one led by its reason (escaped: both can
     hold strings from a result)."""
-    return f"*why: {text(j.reason)}.* {text(j.number)}" if j.reason else text(j.number)
+    return (f"*why: {text(j.reason)}.* {capitalised(text(j.number))}" if j.reason
+            else text(j.number))
 
 
 def rules_table() -> str:
