@@ -173,8 +173,13 @@ def answers(records: Records, page: str) -> str:
         j = judge(claim, records)
         link = f" [Evidence ↓](#{anchor})" if anchor else ""
         lines.append(f"- {badge(j.verdict, provisional(claim, records))} **{claim.text}** "
-                     f"<small>{capitalised(measured(j))}</small>{link}")
+                     f"<small>{full_stop(measured(j))}</small>{link}")
     return answer_box(lines) if lines else ""
+
+
+def full_stop(sentence: str) -> str:
+    """``sentence`` ending as a sentence does (an answer line is read as prose)."""
+    return sentence if sentence.rstrip("*").endswith((".", "?", "!")) else sentence + "."
 
 
 def capitalised(words: str) -> str:
@@ -195,8 +200,8 @@ def answer_box(lines: list[str]) -> str:
 def measured(j: Judgement) -> str:
     """The number behind a verdict, an undecided one led by its reason (escaped: both can
     hold strings from a result)."""
-    return (f"*why: {text(j.reason)}.* {capitalised(text(j.number))}" if j.reason
-            else text(j.number))
+    return capitalised(f"*why: {text(j.reason)}.* {capitalised(text(j.number))}" if j.reason
+                       else text(j.number))
 
 
 def rules_table() -> str:
