@@ -37,14 +37,14 @@ def style(path: str) -> dict:
     return OPTION_STYLES.get(path, {"color": COLOURS.get(path), "marker": MARKERS.get(path, "o")})
 
 
-# One panel per library on the sweep figures, each path named inside its panel, briefly.
+# One panel per library on the sweep figures, each path named at its line's end, briefly.
 FAMILIES = {"book": "NumPy", "scratch": "NumPy", "torch": "PyTorch", "keras": "Keras",
             "jax": "JAX"}
-SHORT = {"book per-example (float64)": "book's loop, f64", "scratch float64": "matrices, f64",
-         "scratch float32": "matrices, f32", "scratch tuned float32": "tuned, f32",
-         "torch.compile float32": "compile, f32",
-         "keras XLA float32": "XLA, f32", "keras steps_per_execution float32": "steps/call, f32",
-         "jax float32": "jit, f32"}
+SHORT = {"book per-example (float64)": "loop f64", "scratch tuned float32": "tuned",
+         "torch.compile float32": "compile", "keras XLA float32": "XLA",
+         "keras steps_per_execution float32": "steps/call", "jax float32": "jit"}
+LABEL_ROOM = 8  # the x axis runs this factor past the last point: room for the lines' names
+LABEL_GAP = 0.1  # of the panel's height (log y): names closer than this are nudged apart
 # The framework paths the ratio figure sets against the NumPy code, one row each.
 RATIO_PATHS = {"torch float32": "PyTorch", "keras float32": "Keras", "jax float32": "JAX"}
 # ... against both NumPy codes: the book-faithful one (circles, the framework's colour) and
@@ -75,6 +75,7 @@ def sweep_figure(record: dict, sweep: str, value: str, label: str, ylabel: str,
     figure = Figure(figsize=(4.8, 1.0 + 2.0 * rows_of_panels), layout="constrained")
     axes = figure.subplots(rows_of_panels, columns, sharex=True, sharey=True,
                            squeeze=False).ravel()
+    ends = {name: [] for name in families}
     for ax, name in zip(axes, families):
         for path in (p for p in paths if family(p) == name):
             rows = sorted((r for r in ok_rows(record, sweep) if r["path"] == path),
@@ -85,22 +86,33 @@ def sweep_figure(record: dict, sweep: str, value: str, label: str, ylabel: str,
             fast = np.array([r.get("low_s", r.get("min_s")) for r in rows])
             errors = np.clip([y - y * median / slow, y * median / fast - y], 0, None)
             ax.errorbar([r[key] for r in rows], y, yerr=errors, markersize=5, capsize=2,
-                        label=short(path), **style(path))
+                        **style(path))
+            ends[name].append((rows[-1][key], y[-1], short(path), style(path)["color"]))
         ax.set_title(name)
     for ax in axes[len(families):]:
         ax.set_visible(False)
     points = sorted({r[key] for r in ok_rows(record, sweep)})
     axes[0].set(xscale="log", yscale="log")
     axes[0].set_xticks(sparse_ticks(points))
-    axes[0].set_xlim(points[0] / 1.5, points[-1] * 1.5)
-    # Each panel's legend inside its plot (never taller than it), where it covers the fewest
-    # points of the curves ("best"; a fixed corner covered the slowest path's curve).
-    for ax in axes[:len(families)]:
-        ax.legend(loc="best", fontsize=12, handlelength=1.2, borderaxespad=0.2,
-                  labelspacing=0.2)
+    axes[0].set_xlim(points[0] / 1.5, points[-1] * LABEL_ROOM)
+    for ax, name in zip(axes, families):
+        name_ends(ax, ends[name])
     figure.supxlabel(label)
     figure.supylabel(ylabel)
     return figure
+
+
+def name_ends(ax, ends: list[tuple[float, float, str, str]]) -> None:
+    """Each line named in its colour just right of its last point, instead of a legend that
+    would cover the curves; from the top down, names that would touch are pushed apart
+    downward, and none rises above the panel (log y)."""
+    low, high = (math.log10(v) for v in ax.get_ylim())
+    gap, placed = (high - low) * LABEL_GAP, [high + (high - low) * LABEL_GAP / 2]
+    for x, y, name, colour in sorted(ends, key=lambda end: -end[1]):
+        at = min(math.log10(y), placed[-1] - gap)
+        placed.append(at)
+        ax.annotate(name, (x, y), xytext=(x * 1.25, 10 ** at), color=colour, fontsize=11,
+                    va="center", annotation_clip=False)
 
 
 def sparse_ticks(points: list[float]) -> list[float]:
