@@ -15,10 +15,6 @@ def scalability_runs(record: dict) -> str:
                            "largest difference between replicas"], rows)
 
 
-def speedup_text(found: dict) -> str:
-    return ratio_text(found)
-
-
 def threads_text(record: dict) -> str:
     """How the CPUs were shared out: threads per process in each run."""
     each = {r["processes"]: r.get("threads_per_process", 1) for r in record["rows"]}
@@ -41,8 +37,8 @@ def scalability_quotes(record: dict) -> dict[str, str]:
 def speedups_text(speedup: dict[int, dict]) -> str:
     """Two processes against one at each mini-batch, a sentence each (one interval apiece)."""
     (first, s), *rest = speedup.items()
-    return ". ".join([f"Two processes ran at {speedup_text(s)} the speed of one at mini-batch "
-                      f"{first}"] + [f"At mini-batch {b} they ran at {speedup_text(s)}"
+    return ". ".join([f"Two processes ran at {ratio_text(s)} the speed of one at mini-batch "
+                      f"{first}"] + [f"At mini-batch {b} they ran at {ratio_text(s)}"
                                      for b, s in rest])
 
 
