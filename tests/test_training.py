@@ -14,6 +14,9 @@ from comparison.training import TrainConfig, TrainingDiverged, minibatches, trai
     (dict(hidden=(0,)), "hidden layer needs >= 1"),
     (dict(impl="mxnet"), "unknown implementation 'mxnet'"),
     (dict(impl="torch", per_example=True), "reference path only"),
+    (dict(impl="torch", tuned=True), "tuned step is the scratch baseline"),
+    (dict(tuned=True, variant="relu"), "tuned step is the scratch baseline"),
+    (dict(tuned=True, per_example=True), "without --per-example"),
 ])
 def test_invalid_configs_are_rejected(changes, message):
     with pytest.raises(ValueError, match=message):
