@@ -3,6 +3,7 @@ smoke run end to end, and the presenters (for a new record and for the old GPU r
 
 import copy
 import json
+import threading
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -84,6 +85,33 @@ def test_rounds_visit_every_job_once_in_a_fresh_seeded_order_with_twins_apart():
     for order in schedule:
         apart = abs(order.index(19) - order.index(4))
         assert min(apart, 20 - apart) >= 8, "the twin runs about half a round away"
+
+
+def test_settle_waits_while_another_thread_of_this_process_works():
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            sum(range(1000))
+    worker = threading.Thread(target=spin)
+    worker.start()
+    try:
+        start = time.perf_counter()
+        assert not timing.settle(limit=0.2), "a busy thread is not quiet"
+        assert time.perf_counter() - start >= 0.2
+    finally:
+        stop.set()
+        worker.join()
+    start = time.perf_counter()
+    assert timing.settle(limit=0.2)
+    assert time.perf_counter() - start < 0.1, "a quiet process waits one window or so"
+
+
+def test_a_sample_that_began_unsettled_is_counted(monkeypatch):
+    monkeypatch.setattr(timing, "settle", lambda: False)
+    jobs = [timing.Job("a", lambda: None, threads=1)]
+    timing.time_rounds(jobs, 3, seed=0, use_threads=lambda n: None)
+    assert len(jobs[0].times) == 3 and jobs[0].unsettled == 3
 
 
 def test_time_rounds_keeps_one_sample_per_round_per_job():
@@ -213,7 +241,11 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
     quiet["noise_floor"] = [n | {"agree": True} for n in quiet["noise_floor"]]
     quiet["machine"]["recompiled_during_timing"] = False
     quiet["config"]["repeats"] = timing.MIN_SAMPLES
+    quiet["machine"]["unsettled_samples"] = 0
     assert report.noise_flags(quiet) == []
+    unsettled = copy.deepcopy(quiet)
+    unsettled["machine"]["unsettled_samples"] = 3
+    assert ["3 samples began" in flag for flag in report.noise_flags(unsettled)] == [True]
     assert not [v for v in report.quotes(quiet).values() if lint.missing(v)], \
         "a quiet run's quotes read as numbers the lint accepts"
 

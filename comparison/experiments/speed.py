@@ -280,7 +280,7 @@ def run(config: Config, context: Context) -> dict:
     xla = (machine.jax_threads() if any(PATHS[p].impl == "jax" for p in config.paths)
            else None)
     with machine.Threads(config.threads) as threads, _static_compiles(config):
-        timed, micro, recompiled = _time_everything(config, context, data, threads)
+        timed, micro, recompiled, unsettled = _time_everything(config, context, data, threads)
         gap = _gap(config, timed, micro, threads)
         pools = threads.record()
     gemm = yardstick(micro, config.threads)
@@ -303,7 +303,7 @@ def run(config: Config, context: Context) -> dict:
                     "threads": {"set_to": config.threads, **pools, "tensorflow": tensorflow,
                                 "jax": xla,
                                 "environment": _thread_variables()},
-                    "recompiled_during_timing": recompiled},
+                    "recompiled_during_timing": recompiled, "unsettled_samples": unsettled},
         **startup,
         "malloc": malloc,
         "timing": "shuffled rounds; median of samples with an order-statistic interval",
@@ -318,9 +318,10 @@ def _images(data: Dataset, n: int) -> Dataset:
 
 
 def _time_everything(config: Config, context: Context, data: Dataset,
-                     threads: machine.Threads) -> tuple[list[Timed], list[dict], int]:
+                     threads: machine.Threads) -> tuple[list[Timed], list[dict], int, int]:
     """Set every job up, warm them all up, then time them all in the same shuffled rounds.
-    Also returns how many graphs torch.compile built during the rounds (should be none)."""
+    Also returns how many graphs torch.compile built during the rounds (should be none) and
+    how many samples began before the process's threads had gone quiet (should be none)."""
     timed = [_set_up(spec, sweeps, config, data, threads)
              for spec, sweeps in tqdm(plan(config).items(), desc="setting up", unit="job",
                                       disable=not context.progress)]
@@ -335,7 +336,8 @@ def _time_everything(config: Config, context: Context, data: Dataset,
     with tqdm(total=config.repeats * len(jobs), desc="timing", unit="sample",
               disable=not context.progress) as bar:
         timing.time_rounds(jobs, config.repeats, config.seed, threads.use, twins, bar.update)
-    return timed, [_product_row(key, job) for key, job in micro], _graphs() - graphs
+    return (timed, [_product_row(key, job) for key, job in micro], _graphs() - graphs,
+            sum(job.unsettled for job in jobs))
 
 
 def _set_up(spec: Spec, sweeps: list[str], config: Config, data: Dataset,

@@ -6,6 +6,10 @@ The protocol (the methodology page states it with these constants):
 * then ``rounds`` rounds: each round runs every job once, in a fresh seeded shuffle, so that
   background load and clock drift fall on all jobs alike, and a noise-floor *twin* (the same
   job built twice) runs half a round away from its original;
+* before every sample the harness waits until this process's own threads have gone quiet
+  (``settle``): the job before may leave its library's worker threads spinning (OpenBLAS's spin
+  on for a while after each call), and on a machine with few cores those threads
+  would take the cores of the job being timed, a cost no single-library program pays;
 * every sample is kept (``times_s``). A job's figure is the median of its samples with a
   distribution-free interval for the median (order statistics); a comparison of two jobs is the
   median of their *paired* ratios (samples of one round: same minute, same machine state) with
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from statistics import median
@@ -32,6 +37,11 @@ CONFIDENCE = 0.95  # of every interval, and of every "faster" or "slower"
 BLOCK_SECONDS = 0.01  # a micro-benchmark sample runs its statement for at least this long
 CALIBRATION_SECONDS = 0.05  # blocked_autorange's warm-up and block-size search
 FASTER, SLOWER, TIED = "faster", "slower", "tied"
+# Before each sample: watch this process's CPU time over windows this long, until its threads
+# use under this share of one core in a window, but never wait longer than SETTLE_LIMIT_S.
+SETTLE_WINDOW_S = 0.01
+SETTLE_BUSY = 0.2
+SETTLE_LIMIT_S = 1.0
 
 
 def coverage(n: int, j: int) -> float:
@@ -126,6 +136,7 @@ class Job:
     micro: bool = False  # calibrated with blocked_autorange instead of one warm-up call
     number: int = 1
     times: list[float] = field(default_factory=list)
+    unsettled: int = 0  # samples that began before the process's threads had gone quiet
 
 
 def warm_up(jobs: Sequence[Job], use_threads: Callable[[int], None]) -> None:
@@ -146,9 +157,25 @@ def time_rounds(jobs: Sequence[Job], rounds: int, seed: int,
         for index in order:
             job = jobs[index]
             use_threads(job.threads)
+            if not settle():
+                job.unsettled += 1
             job.times.append(_sample(job))
             if progress:
                 progress()
+
+
+def settle(window: float = SETTLE_WINDOW_S, busy: float = SETTLE_BUSY,
+           limit: float = SETTLE_LIMIT_S) -> bool:
+    """Sleep until this process's threads stop working: its CPU time (every thread's, while
+    this one sleeps) grows by under ``busy`` of a window in a window. False if it never did
+    within ``limit`` seconds."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        cpu = time.process_time()
+        time.sleep(window)
+        if time.process_time() - cpu < busy * window:
+            return True
+    return False
 
 
 def _calibrate(job: Job) -> None:

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from comparison.results import store
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 # SHA-256 of the files that define how a time is taken and judged (see ``protocol_files``).
-# Still version 1 after ``machine.flush_denormals``: a new path's float mode, set around that
-# path's samples only, leaves every path timed before timed as it was.
-PROTOCOL_FINGERPRINT = "7673df2a95e337c887e45e580b0866b1343725f0fce5d56e16430bdeb3f862b2"
+# Version 2: every sample waits until the process's threads are quiet (``timing.settle``).
+# Under version 1 a sample could pay for the job before's spinning BLAS threads: PyTorch at
+# mini-batch 100, width 30 took 40 to 150 ms per sample by what ran before it.
+PROTOCOL_FINGERPRINT = "3028427a56145b6b566940c43a29c04ceccf92a14734a83b0a44da5c6bd2a9ab"
 PROTOCOL_FILES = ("experiments/timing.py", "experiments/machine.py")
 RECORDED = ("speed", "convergence")  # the results a machine record carries
 FORMAT = 1

@@ -74,6 +74,11 @@ def noise_flags(record: dict) -> list[str]:
     if record["machine"]["recompiled_during_timing"]:
         flags.append("torch.compile built new graphs during the timed rounds, so some "
                      "compiled samples include compile time.")
+    # results from before the settle rule (the test fixtures) have no count: none was taken
+    unsettled = record["machine"].get("unsettled_samples", 0)
+    if unsettled:
+        flags.append(f"{plural(unsettled, 'sample')} began before this process's own worker "
+                     f"threads had gone quiet (after {timing.SETTLE_LIMIT_S:g} s of waiting).")
     if record["config"]["repeats"] < timing.MIN_SAMPLES:
         flags.append(f"Only {plural(record['config']['repeats'], 'round')}: too few for "
                      f"{timing.CONFIDENCE:.0%} intervals, so every comparison is tied by rule.")
@@ -87,6 +92,9 @@ def protocol_quotes(record: dict) -> dict[str, str]:
     agreed = sum(n["agree"] for n in record["noise_floor"])
     return {"confidence": f"{timing.CONFIDENCE:.0%}", "min_samples": str(timing.MIN_SAMPLES),
             "rounds": str(config["repeats"]), "block_ms": f"{timing.BLOCK_SECONDS * 1e3:g}",
+            "settle_window_ms": f"{timing.SETTLE_WINDOW_S * 1e3:g}",
+            "settle_busy": f"{timing.SETTLE_BUSY:.0%}",
+            "settle_limit_s": f"{timing.SETTLE_LIMIT_S:g}",
             "busy_share": f"{machine.BUSY_SHARE:.0%}", "busy_steal": f"{machine.BUSY_STEAL:.0%}",
             "idle_window_s": f"{machine.IDLE_WINDOW_S:g}",
             "coverage": f"{timing.median_interval(range(config['repeats'])).coverage:.1%}",
