@@ -12,7 +12,6 @@ best as one table of options in one place.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from comparison import records_cli
+from comparison import implementations, records_cli
 from comparison.arguments import (
     MAX_HIDDEN,
     count,
@@ -43,7 +42,7 @@ from comparison.checks import check_data_env, check_train_config, check_weight_d
 from comparison.data import SPECS, DataError, load_dataset
 from comparison.native_logs import filtered_stderr
 from comparison.results.store import InvalidResult, SaveFailed
-from comparison.training import IMPLEMENTATIONS, TrainConfig, TrainingDiverged, train
+from comparison.training import TrainConfig, TrainingDiverged, train
 from comparison.training.config import COSTS, DTYPES, INITS
 from comparison.training.variants import VARIANTS
 from comparison.workdir import private_tempdir
@@ -143,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_train_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--impl", choices=IMPLEMENTATIONS, default=book("impl"),
+    p.add_argument("--impl", choices=implementations.names(), default=book("impl"),
                    help="which implementation trains (keras: the optional extra)")
     p.add_argument("--dataset", choices=list(SPECS), default=book("dataset"),
                    help="which data set")
@@ -244,8 +243,8 @@ def results_folder(args: argparse.Namespace, parser: argparse.ArgumentParser,
 
 def run_experiments_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from comparison.experiments import EXPERIMENTS
-    from comparison.experiments.context import Context
-    from comparison.experiments.runner import print_summary, run_experiments
+    from comparison.experiments.harness.context import Context
+    from comparison.experiments.harness.runner import print_summary, run_experiments
     from comparison.torch.network import resolve_device
 
     names = args.only or list(EXPERIMENTS)
@@ -268,8 +267,8 @@ def run_figures(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     would not be shown) or cannot be drawn is skipped with a line saying so."""
     from comparison.experiments import EXPERIMENTS
     from comparison.report.figures import render
+    from comparison.report.loading import is_current
     from comparison.report.pages import presenter
-    from comparison.report.site import is_current
     from comparison.results import store
 
     results = results_folder(args, parser)
@@ -351,9 +350,7 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         config = TrainConfig(**train_settings(args, parser))
         check_train_config(config)
         resolve_device(config.device)  # fail on a missing GPU before loading any data
-        if config.impl == "keras" and importlib.util.find_spec("keras") is None:
-            raise ValueError("--impl keras needs the optional Keras extra: "
-                             "pip install -r requirements-keras.txt")
+        implementations.get(config.impl).require()  # Keras and JAX: their optional extras
         if args.data is None:
             check_data_env()
         out = args.out or default_record_path(config)

@@ -22,7 +22,7 @@ BUILD_PREFIX, BUILD_SUFFIX = ".site", ".part"  # a build in progress, beside sit
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 # The child asks the kernel for SIGTERM when this process dies (``die_with_parent``), so that a
 # killed ``report`` leaves no ``mkdocs build`` running, nor a ``serve`` holding its port.
-LAUNCH = ("import runpy, sys; from comparison.experiments.context import die_with_parent; "
+LAUNCH = ("import runpy, sys; from comparison.experiments.harness.context import die_with_parent; "
           "die_with_parent(int(sys.argv.pop(1))); sys.argv[0] = 'mkdocs'; "
           "runpy.run_module('mkdocs.__main__', run_name='__main__', alter_sys=True)")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comparison.report.book import chances, exact_interval
+from comparison.report.chances import chances, exact_interval
 
 
 @pytest.mark.parametrize(("k", "n", "low", "high"), [

@@ -13,7 +13,7 @@ import pytest
 
 from comparison import cli
 from comparison.cli import main
-from comparison.experiments import runner
+from comparison.experiments.harness import runner
 
 
 def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:

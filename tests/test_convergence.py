@@ -5,7 +5,7 @@ import time
 from dataclasses import asdict, replace
 
 from comparison.experiments import convergence
-from comparison.experiments.context import Context
+from comparison.experiments.harness.context import Context
 from comparison.report import convergence as report
 from comparison.training import TrainConfig
 from comparison.training.runners import make_runner

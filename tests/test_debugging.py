@@ -15,8 +15,8 @@ from comparison import data
 from comparison.experiments import debugging
 from comparison.experiments.bugs import BUGS, Absent, Plant
 from comparison.experiments.bugs.programs import make_program
-from comparison.experiments.context import Context
-from comparison.experiments.machine import Threads
+from comparison.experiments.harness.context import Context
+from comparison.experiments.harness.machine import Threads
 from comparison.report import debugging as page
 from comparison.training import TrainConfig, installed, minibatches
 from comparison.training.runners import scratch_network

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from comparison.data.batches import one_hot
 from comparison.scratch import COSTS, Network
-from comparison.scratch.network import one_hot
 
 
 def small_problem(cost: str, seed: int = 0):

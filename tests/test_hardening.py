@@ -171,7 +171,7 @@ def test_only_the_figures_of_current_results_are_shown(tmp_path):
 POOL = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    from comparison.experiments.context import worker_pool
+    from comparison.experiments.harness.context import worker_pool
 
     def rendezvous(folder):
         '''Wait until two workers are here: so both have started (and run their initializer).'''

@@ -21,7 +21,7 @@ from test_cli import run_cli
 from test_hardening import children, kill_and_check, leave_nothing
 
 from comparison import cli, site_build, workdir
-from comparison.experiments import runner
+from comparison.experiments.harness import runner
 from comparison.report.site import Site, SiteError
 from comparison.results import store
 
@@ -438,7 +438,7 @@ def test_run_records_are_named_by_their_settings_and_not_overwritten(tiny, tmp_p
 
 def test_progress_shows_elapsed_time_and_an_estimate(tmp_path, capsys, monkeypatch):
     from comparison.experiments import EXPERIMENTS
-    from comparison.experiments.context import Context
+    from comparison.experiments.harness.context import Context
 
     module = EXPERIMENTS["code"]
     monkeypatch.setattr(module, "run", lambda config, context: {"rows": [{"n": 1}]})

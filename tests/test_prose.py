@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from comparison.experiments import timing
+from comparison.experiments.harness import timing
 from comparison.report.book import statistics_text
 from comparison.report.flexibility import variant_lines
 from comparison.report.speed.words import per_call_text, thread_slower

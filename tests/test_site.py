@@ -12,14 +12,15 @@ import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from comparison import data
+from comparison import data, implementations
 from comparison.experiments import EXPERIMENTS
-from comparison.experiments.context import Context
-from comparison.experiments.runner import run_experiments
+from comparison.experiments.harness.context import Context
+from comparison.experiments.harness.runner import run_experiments
 from comparison.results import store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -255,10 +256,9 @@ def test_every_page_renders_in_a_browser(served):
 
 def test_without_the_extras_every_page_builds_and_says_so(tiny_module, tmp_path, monkeypatch):
     folder, _ = tiny_module
-    for module in EXPERIMENTS.values():  # as if neither TensorFlow nor JAX were installed
-        if hasattr(module, "installed"):
-            monkeypatch.setattr(module, "installed", lambda impls=("scratch", "torch"): [
-                impl for impl in impls if impl in ("scratch", "torch")])
+    for name in ("keras", "jax"):  # as if neither TensorFlow nor JAX were installed
+        missing = replace(implementations.REGISTRY[name], modules=("no_such_module_here",))
+        monkeypatch.setitem(implementations.REGISTRY, name, missing)
     results = tmp_path / "results"
     run_experiments(list(EXPERIMENTS), "smoke",
                     Context(data_dir=str(folder), progress=False, workers=1), results)

@@ -14,8 +14,11 @@ import pytest
 import torch
 from threadpoolctl import threadpool_info
 
-from comparison.experiments import machine, speed, timing
-from comparison.experiments.context import Context
+from comparison.experiments import speed
+from comparison.experiments.harness import machine, timing
+from comparison.experiments.harness.context import Context
+from comparison.experiments.speed import probes as speed_probes
+from comparison.experiments.speed import split as speed_split
 from comparison.report import gpu, lint
 from comparison.report import speed as report
 from comparison.report.speed import products as report_products
@@ -181,7 +184,7 @@ def test_cpu_ticks_read_only_the_usable_cpus(tmp_path):
 
 
 def test_the_probe_times_an_import_in_a_fresh_process():
-    seconds, after_import, peak = speed._probe("scratch", 1)
+    seconds, after_import, peak = speed_probes.probe("scratch", 1)
     assert 0 < seconds < 30 and 0 < after_import <= peak
     assert after_import < 200, "only NumPy is loaded, not the whole package's libraries"
 
@@ -190,7 +193,7 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
     """The NumPy and PyTorch paths on the tiny dataset, end to end, on one thread (the thread
     sweep then has one point; two threads on a machine whose other core is busy turn every
     PyTorch step into a wait for the other thread). The fresh processes are tested above."""
-    monkeypatch.setattr(speed, "_probe", lambda impl, threads: (0.5, 100.0, 120.0))
+    monkeypatch.setattr(speed_probes, "probe", lambda impl, threads: (0.5, 100.0, 120.0))
     folder, _ = tiny
     context = Context(data_dir=str(folder), progress=False)
     config = replace(speed.make_config("smoke", context), threads=1,
@@ -295,7 +298,7 @@ def test_the_habits_split_the_step_and_say_whether_they_add_up(tuned, adds_up):
              "scratch float32 FTZ": _timed([8.0] * rounds),
              "scratch in-place float32": _timed([9.0] * rounds),
              speed.TUNED: _timed(tuned)}
-    split = speed._habits(steps)
+    split = speed_split.habits(steps)
     assert split["denormals"]["s"] == pytest.approx(1.0)  # per step: 2 of 2 steps
     assert split["allocation"]["s"] == pytest.approx(0.5)
     assert report_products.adds_up(split) is adds_up

@@ -9,11 +9,11 @@ import pytest
 
 from comparison import data
 from comparison.atomic import write_atomically
-from comparison.experiments import runner
-from comparison.experiments.context import Context
+from comparison.experiments.harness import runner
+from comparison.experiments.harness.context import Context
 from comparison.report import figures as report_figures
 from comparison.report.pages import PAGES
-from comparison.results import store
+from comparison.results import inputs, store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,7 +168,7 @@ class FakeConfig:
 class FakeExperiment:
     """Counts its runs; its config comes from one the test can change."""
 
-    SOURCES = ("experiments/runner.py",)
+    READS = ("experiments/harness/runner.py",)
     config = FakeConfig()
     runs = 0
 
@@ -276,15 +276,11 @@ def test_the_inputs_hash_covers_the_data(monkeypatch):
 
 
 def test_the_inputs_hash_covers_every_implementation_and_the_config():
-    hashed = {p.relative_to(store.PACKAGE).as_posix() for p in store.source_files([])}
-    for folder in ("scratch", "torch", "keras", "training", "data"):
-        files = {p.relative_to(store.PACKAGE).as_posix()
-                 for p in (store.PACKAGE / folder).rglob("*.py")}
-        assert files and files <= hashed, folder
-    assert store.inputs_hash([], {"n": 1}, []) != store.inputs_hash([], {"n": 2}, [])
-
-
-def test_every_experiment_declares_sources_that_exist():
     for name, module in runner.EXPERIMENTS.items():
-        assert f"experiments/{name}.py" in module.SOURCES, name
-        store.source_files(module.SOURCES)  # raises for a declared file that is not there
+        hashed = {p.relative_to(store.PACKAGE).as_posix()
+                  for p in inputs.experiment_files(module.__name__, module.READS)}
+        own = module.__file__.removeprefix(str(store.PACKAGE) + "/")
+        assert own in hashed, name
+        for folder in ("scratch", "torch", "keras", "jax", "data"):
+            assert any(p.startswith(folder + "/") for p in hashed), (name, folder)
+    assert store.inputs_hash([], {"n": 1}, []) != store.inputs_hash([], {"n": 2}, [])

@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from comparison.data.batches import one_hot
 from comparison.experiments.equivalence import max_difference, train_pair
 from comparison.experiments.flexibility import count_changes
 from comparison.scratch import CrossEntropyCost
 from comparison.scratch.activations import sigmoid
 from comparison.scratch.conv import ConvNetwork
-from comparison.scratch.network import one_hot
 from comparison.scratch.variants import DropoutNetwork, ReLUNetwork, SoftmaxNetwork
 from comparison.training import TrainConfig
 from comparison.training.runners import make_runner

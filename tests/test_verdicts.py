@@ -7,6 +7,7 @@ import types
 
 import pytest
 
+from comparison.report import markdown
 from comparison.report.verdicts import (
     BY_DEFINITION,
     NOT_MEASURED,
@@ -303,4 +304,4 @@ def test_a_quoted_value_that_was_never_computed_is_refused():
     ("*why: unclear.*", "*Why: unclear.*"), ("a claim about people", "A claim about people"),
     ("torch.compile float32 ...", "torch.compile float32 ..."), ("21 lines", "21 lines")])
 def test_an_answer_line_starts_its_sentence_with_a_capital(words, sentence):
-    assert claims.capitalised(words) == sentence
+    assert markdown.capitalised(words) == sentence

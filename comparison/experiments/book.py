@@ -29,10 +29,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from comparison.data import SPECS, DataError, locate
-from comparison.experiments.context import Context, run_parallel, train_history
+from comparison.experiments.harness.context import Context, run_parallel, train_history
 from comparison.training import TrainConfig, installed
 
-SOURCES = ("experiments/book.py", "experiments/context.py")
+READS = ()  # its inputs are what it imports (results/inputs.py)
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,13 @@ scratch lines it keeps survive unchanged, and how many are backpropagation it no
 
 from __future__ import annotations
 
-import ast
-import io
-import tokenize
 from dataclasses import dataclass
-from pathlib import Path
 
-from comparison.experiments.context import Context
+from comparison.experiments.harness.context import Context
+from comparison.experiments.harness.source import body_lines, logical_lines
 
-PACKAGE = Path(__file__).resolve().parents[1]
-# The counted files are all implementation sources, which every result depends on already.
-SOURCES = ("experiments/code.py",)
+# It counts the implementations' sources as text, without importing them.
+READS = ("scratch", "torch", "keras", "jax")
 
 # role -> {implementation: its functions, as "file::Qualified.name"}
 ROLES = {
@@ -116,53 +112,6 @@ def port_survival(pairs: tuple[tuple[str, str], ...], gradients: list[str]) -> d
     return {"scratch_lines": kept, "unchanged": same, "renamed": edited,
             "port_lines": sum(len(body_lines(*p.split("::"))) for _, p in pairs),
             "gradient_lines_dropped": sum(logical_lines(*g.split("::")) for g in gradients)}
-
-
-def body_lines(file: str, qualified_name: str) -> list[str]:
-    return code_lines(file, qualified_name, body_only=True)
-
-
-def logical_lines(file: str, qualified_name: str) -> int:
-    """Lines of code in one function: no blanks, comments or docstring."""
-    return len(code_lines(file, qualified_name))
-
-
-def code_lines(file: str, qualified_name: str, body_only: bool = False) -> list[str]:
-    """The lines of code of one definition, stripped: no blanks, comments or docstring (nor
-    its signature, with ``body_only``)."""
-    node = find(file, qualified_name)
-    source = (PACKAGE / file).read_text()
-    lines = set(range(node.body[0].lineno if body_only else node.lineno, node.end_lineno + 1))
-    docstring = node.body[0]
-    if isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant):
-        lines -= set(range(docstring.lineno, docstring.end_lineno + 1))
-    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    code = {t.start[0] for t in tokens if t.type not in (
-        tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)}
-    comment_at = {t.start[0]: t.start[1] for t in tokens if t.type == tokenize.COMMENT}
-    text = source.splitlines()
-    return [text[n - 1][: comment_at.get(n)].strip() for n in sorted(lines & code)]
-
-
-def find(file: str, qualified_name: str) -> ast.FunctionDef | ast.ClassDef:
-    """The definition of ``Class.method`` or ``function`` in a package file."""
-    scope = ast.parse((PACKAGE / file).read_text())
-    for part in qualified_name.split("."):
-        scope = next((n for n in scope.body if isinstance(n, ast.FunctionDef | ast.ClassDef)
-                      and n.name == part), None)
-        if scope is None:
-            raise KeyError(f"{qualified_name} not found in comparison/{file}")
-    return scope
-
-
-def source_of(file: str, qualified_name: str) -> str:
-    """The source text of a definition, for showing code on the site."""
-    node = find(file, qualified_name)
-    lines = (PACKAGE / file).read_text().splitlines()
-    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    text = lines[start - 1 : node.end_lineno]
-    indent = len(text[0]) - len(text[0].lstrip())
-    return "\n".join(line[indent:] for line in text)
 
 
 FORWARD_ROLE, UPDATE_ROLE = "model and forward pass", "parameter update (SGD with L2)"

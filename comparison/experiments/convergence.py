@@ -31,12 +31,12 @@ import numpy as np
 from tqdm import tqdm
 
 from comparison.data import load_dataset
-from comparison.experiments import machine, timing
-from comparison.experiments.context import Context
+from comparison.experiments.harness import machine, timing
+from comparison.experiments.harness.context import Context
 from comparison.training import TrainConfig, installed, minibatches
 from comparison.training.runners import make_runner
 
-SOURCES = ("experiments/convergence.py", "experiments/machine.py", "experiments/timing.py")
+READS = ()  # its inputs are what it imports (results/inputs.py)
 CHAPTER_3 = dict(hidden=(100,), cost="cross-entropy", init="scaled", lmbda=5.0, dtype="float32")
 BOOK = (10, 0.5)  # (mini-batch, eta)
 LARGER = (50, 1.0)  # chosen on the grid above

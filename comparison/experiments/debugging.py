@@ -22,13 +22,14 @@ from comparison.data import Dataset, load_dataset
 from comparison.experiments.bugs import BUGS, Absent, Bug, Plant, tools
 from comparison.experiments.bugs.programs import make_program
 from comparison.experiments.bugs.symptoms import describe
-from comparison.experiments.code import logical_lines
-from comparison.experiments.context import Context
-from comparison.experiments.machine import Threads
+from comparison.experiments.harness.context import Context
+from comparison.experiments.harness.machine import Threads
+from comparison.experiments.harness.source import logical_lines
 from comparison.training import TrainConfig, installed, minibatches
 from comparison.training.runners import scratch_network
 
-SOURCES = ("experiments/debugging.py", "experiments/bugs", "experiments/code.py")
+# Each bug's code is imported by a name built at run time (``programs.resolve``).
+READS = ("experiments/bugs",)
 # tool_steps: the mini-batches the numerical checks watch (they slow every operation down)
 PROFILES = {"smoke": dict(train_size=None, tool_steps=5),
             "quick": dict(train_size=1_000, tool_steps=20),
@@ -50,7 +51,8 @@ TRACEBACK_TOOLS = {"torch": "detect_anomaly", "keras": "run_eagerly"}
 EQUIVALENCE = "equivalence test"  # applied in every implementation, against another one
 EQUIVALENCE_TOOL = [f"{TOOL}equivalence"]
 REFERENCE = {"scratch": "torch", "torch": "scratch", "keras": "scratch"}  # compared with
-OUTCOMES = ("crashes loudly", "caught by a standard tool", "silent", "cannot occur here")
+OUTCOMES = LOUD, CAUGHT, SILENT, ABSENT = ("crashes loudly", "caught by a standard tool", "silent",
+                                         "cannot occur here")
 NOT_MEASURED = "not measured"
 
 
@@ -229,7 +231,7 @@ def cell(bench: Bench, name: str, impl: str) -> dict:
     plant = getattr(bug, impl)
     row = {"bug": name, "impl": impl, "seconds": None}
     if isinstance(plant, Absent):
-        return row | {"outcome": "cannot occur here", "reason": plant.reason}
+        return row | {"outcome": ABSENT, "reason": plant.reason}
     if impl not in bench.config.implementations:
         return row | {"outcome": NOT_MEASURED}
     run = bench.play(impl, bug.variant, plant, bug)
@@ -265,5 +267,5 @@ def classify(raised: bool, caught_by_tool: bool) -> str:
     """The rule: an exception is loud; else a standard tool that reports the run (and passes
     the correct program) catches it; else it is silent."""
     if raised:
-        return "crashes loudly"
-    return "caught by a standard tool" if caught_by_tool else "silent"
+        return LOUD
+    return CAUGHT if caught_by_tool else SILENT

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from comparison.data import load_dataset
-from comparison.experiments.context import Context
+from comparison.experiments.harness.context import Context
 from comparison.training import TrainConfig, installed, minibatches
 from comparison.training.runners import make_runner
 
-SOURCES = ("experiments/equivalence.py",)
+READS = ()  # its inputs are what it imports (results/inputs.py)
 TUNED = "scratch-tuned"  # the scratch network's step written for speed, compared like the rest
 SETTINGS = {
     "quadratic": dict(cost="quadratic", eta=3.0, lmbda=0.0, init="large"),

@@ -13,12 +13,13 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from comparison.experiments.code import code_lines
-from comparison.experiments.context import Context, run_parallel, train_history
+from comparison.experiments.harness.context import Context, run_parallel, train_history
+from comparison.experiments.harness.source import code_lines
 from comparison.training import TrainConfig, installed
 from comparison.training.variants import VARIANTS, Change, Variant
 
-SOURCES = ("experiments/flexibility.py", "experiments/code.py", "experiments/context.py")
+# It diffs the variants' sources as text, in every implementation, installed or not.
+READS = ("scratch", "torch", "keras", "jax")
 # The variants' common ground: the book's chapter-3 network, in float32 (PyTorch's default).
 BASE = dict(hidden=(100,), cost="cross-entropy", eta=0.5, lmbda=5.0, init="scaled",
             batch_size=10, dtype="float32")

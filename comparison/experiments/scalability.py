@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from comparison.data import load_dataset
-from comparison.experiments import machine, timing
-from comparison.experiments.context import Context
+from comparison.experiments.harness import machine, timing
+from comparison.experiments.harness.context import Context
 from comparison.results.provenance import REPO
 
-SOURCES = ("experiments/scalability.py", "experiments/ddp_worker.py", "experiments/machine.py",
-           "experiments/timing.py")
+# The DDP worker runs under torchrun, in processes of its own.
+READS = ("experiments/ddp_worker.py",)
 # quick: one mini-batch, since each torchrun launch costs about 6 s on 2 cores
 PROFILES = {"smoke": dict(train_size=200, epochs=1),
             "quick": dict(train_size=2_000, epochs=2, batch_sizes=(100,)),
@@ -39,7 +39,7 @@ WORKER = "comparison.experiments.ddp_worker"
 # torchrun, started so that it dies with this process: a killed run must not leave it and its
 # workers training. ``die_with_parent`` asks the kernel for SIGTERM when this process dies, and
 # on SIGTERM torchrun stops its workers.
-LAUNCH = ("import runpy, sys; from comparison.experiments.context import die_with_parent; "
+LAUNCH = ("import runpy, sys; from comparison.experiments.harness.context import die_with_parent; "
           "die_with_parent(int(sys.argv.pop(1))); sys.argv[0] = 'torchrun'; "
           "runpy.run_module('torch.distributed.run', run_name='__main__')")
 

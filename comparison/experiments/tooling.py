@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from comparison.data import load_dataset
-from comparison.experiments.code import logical_lines
-from comparison.experiments.context import Context
+from comparison.experiments.harness.context import Context
+from comparison.experiments.harness.source import logical_lines
 from comparison.scratch import tooling as scratch_tooling
 from comparison.torch import tooling as torch_tooling
 from comparison.training import Runner, TrainConfig, installed, make_runner, minibatches
 
-SOURCES = ("experiments/tooling.py", "experiments/code.py")
+READS = ()  # its inputs are what it imports (results/inputs.py)
 PROFILES = {"smoke": dict(train_size=None, epochs=1), "quick": dict(train_size=5_000, epochs=2),
             "full": dict(train_size=50_000, epochs=2)}  # the logs' shape, not accuracy
 # (task, implementation) -> the functions written for it

@@ -16,8 +16,8 @@ import numpy as np
 import tensorflow as tf
 
 from comparison.data import Dataset
+from comparison.data.batches import one_hot
 from comparison.keras import network, tooling
-from comparison.scratch.network import one_hot
 from comparison.training.config import TrainConfig
 from comparison.training.protocol import SPLITS, Parameters, SplitArrays, in_chunks
 from comparison.training.variants import Variant

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import numpy as np
 from matplotlib.figure import Figure
 
-from comparison.experiments import timing
+from comparison import implementations
 from comparison.experiments.convergence import PROFILES
+from comparison.experiments.harness import timing
 from comparison.report.figures import COLOURS, LABELS, legend_below
 from comparison.report.markdown import IMPL_NAMES, markdown_table, plural, ratio_text
-from comparison.training import IMPLEMENTATIONS
 
 
 def _settings(record: dict) -> list[tuple[int, float]]:
@@ -93,7 +93,8 @@ def convergence_quotes(record: dict) -> dict[str, str]:
     found = {f"{impl}_{size}": (time_text(_runs(record, impl, setting, high),
                                           config["max_epochs"])
                                 if impl in config["implementations"] else "not measured")
-             for impl in IMPLEMENTATIONS for size, setting in zip(("small", "large"), settings)}
+             for impl in implementations.names()
+             for size, setting in zip(("small", "large"), settings)}
     images = record["images"]
     used = (f"the first {images:,} training images, {plural(config['seeds'], 'seed')} and "
             "targets "

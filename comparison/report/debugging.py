@@ -6,10 +6,19 @@ import difflib
 import re
 import statistics
 
-from comparison.experiments.code import PACKAGE, find
+from comparison.experiments.debugging import (
+    ABSENT,
+    CAUGHT,
+    EQUIVALENCE,
+    LOUD,
+    NOT_MEASURED,
+    SILENT,
+)
+from comparison.experiments.harness.source import PACKAGE, find
 from comparison.report.markdown import (
     IMPL_NAMES,
     SHORT_NAMES,
+    capitalised,
     keras_note,
     markdown_table,
     pct,
@@ -18,11 +27,6 @@ from comparison.report.markdown import (
 )
 
 ORDER = ("scratch", "torch", "keras")
-EQUIVALENCE = "equivalence test"
-LOUD, CAUGHT, SILENT, ABSENT = ("crashes loudly", "caught by a standard tool", "silent",
-                                "cannot occur here")
-NOT_MEASURED = "not measured"
-TABS = {"scratch": "From scratch (NumPy)", "torch": "PyTorch", "keras": "Keras (TensorFlow)"}
 
 
 def diagnosis_numbers(record: dict) -> dict[str, dict]:
@@ -237,7 +241,7 @@ def debugging_edits(record: dict) -> str:
         tabs = [f"### {k}. {text(bug['title'])} {{#{_anchor(name)}}}"]
         for impl in ORDER:
             body = _plant(bug[impl], config["setting"])
-            tabs.append(f'=== "{TABS[impl]}"\n\n'
+            tabs.append(f'=== "{capitalised(IMPL_NAMES[impl])}"\n\n'
                         + "\n".join("    " + line if line else "" for line in body.splitlines()))
         sections.append("\n\n".join(tabs))
     return "\n\n".join(sections)

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
+from comparison import implementations
 from comparison.atomic import write_atomically
 
 Plots = Callable[[dict], Iterator[tuple[str, Figure]]]
@@ -28,14 +29,14 @@ THEMES = {
 # Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, grey.
 BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
 PURPLE, SKY, YELLOW, GREY = "#CC79A7", "#56B4E9", "#F0E442", "#999999"
-COLOURS = {
-    "scratch": BLUE, "torch": VERMILLION, "torch-paired": PURPLE, "keras": GREEN, "jax": GREY,
-    "book per-example (float64)": GREY, "scratch float64": BLUE, "scratch float32": SKY,
-    "scratch tuned float32": PURPLE,
+# Each implementation's colour is the registry's; its paths' are here.
+COLOURS = implementations.View("colour", extra={
+    "torch-paired": PURPLE, "book per-example (float64)": GREY, "scratch float64": BLUE,
+    "scratch float32": SKY, "scratch tuned float32": PURPLE,
     "torch float64": VERMILLION, "torch float32": ORANGE, "torch.compile float32": PURPLE,
     "torch CUDA float32": YELLOW, "keras float32": GREEN, "jax float32": GREY,
     "jax CUDA float32": PURPLE,
-}
+})
 # A marker per path too, so that lines stay apart in print and for any colour vision.
 MARKERS = {
     "book per-example (float64)": "x", "scratch float64": "o", "scratch float32": "s",
@@ -44,9 +45,7 @@ MARKERS = {
     "torch CUDA float32": "P", "keras float32": "*", "jax float32": "d",
     "jax CUDA float32": "p",
 }
-LABELS = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
-          "torch-paired": "PyTorch, scratch's initial weights", "keras": "Keras (TensorFlow)",
-          "jax": "JAX"}
+LABELS = implementations.View("label", extra={"torch-paired": "PyTorch, scratch's initial weights"})
 
 
 def theme_style(theme: str) -> dict:

@@ -7,23 +7,24 @@ it has medians with min and max only, so its speed-ups are medians, and the page
 
 from __future__ import annotations
 
-from comparison.experiments import timing
+from comparison.experiments.harness import timing
 from comparison.experiments.speed import train_flops_per_example
+from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
+from comparison.experiments.speed.paths import SWEEP_KEYS
 from comparison.report.markdown import markdown_table, ratio_text, text
 from comparison.report.speed import OLD_PROTOCOL, OUTCOME_WORDS, new_protocol, noise_flags
-
-KEYS = {"batch": "batch_size", "width": "width"}
 
 
 def gpu_speedups(record: dict) -> list[dict]:
     """At every point timed on the GPU: the fastest CPU path there (lowest median), the
     GPU's speed-up over it (CPU time / GPU time) and, with samples, its interval and the
     rule's outcome for the GPU (``None`` in an old record)."""
-    ok = [r for r in record["rows"] if r["status"] == "ok" and r["sweep"] in KEYS]
+    ok = [r for r in record["rows"] if r["status"] == "ok" and r["sweep"] in SWEEP_KEYS]
     found = []
-    for gpu in (r for r in ok if "CUDA" in r["path"]):
-        cpu = [r for r in ok if "CUDA" not in r["path"] and r["sweep"] == gpu["sweep"]
-               and (r["batch_size"], r["width"]) == (gpu["batch_size"], gpu["width"])]
+    for gpu in (r for r in ok if TIMED_PATHS[r["path"]].device != "cpu"):
+        cpu = [r for r in ok if TIMED_PATHS[r["path"]].device == "cpu"
+               and (r["sweep"], r["batch_size"], r["width"])
+               == (gpu["sweep"], gpu["batch_size"], gpu["width"])]
         if not cpu:
             continue
         fastest = min(cpu, key=lambda r: r["seconds_per_epoch"])
@@ -74,8 +75,8 @@ def _outcomes(found: list[dict]) -> list[str]:
 
 
 def _gpu_ahead_from(found: list[dict], sweep: str) -> int | None:
-    these = sorted((f for f in found if f["sweep"] == sweep), key=lambda f: f[KEYS[sweep]])
-    return timing.ahead_from([f[KEYS[sweep]] for f in these], _outcomes(these))
+    these = sorted((f for f in found if f["sweep"] == sweep), key=lambda f: f[SWEEP_KEYS[sweep]])
+    return timing.ahead_from([f[SWEEP_KEYS[sweep]] for f in these], _outcomes(these))
 
 
 def cpu_rows(record: dict) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from matplotlib.figure import Figure
 
+from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
 from comparison.report.figures import COLOURS, LABELS, new_figure
 from comparison.report.markdown import markdown_table, text
 from comparison.report.verdicts import Claim, Judgement, Records, performance
@@ -100,7 +101,7 @@ def figures(build: Records, recorded: dict[str, dict]) -> Iterator[tuple[str, Fi
         speed = records["speed"]
         widest = max(c["width"] for c in speed["comparisons"] if c["sweep"] == "width")
         for path in KEY_PATHS:
-            impl = path.split()[0]
+            impl = TIMED_PATHS[path].impl
             for sweep, point, where in (("batch", 10, "batch 10"),
                                         ("width", widest, f"width {widest}")):
                 if (c := ratio_at(speed, path, sweep, point)) is not None:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import html
 import math
 
+from comparison import implementations
+
 EPOCH_EXAMPLES = 50_000
 
 
-IMPL_NAMES = {"scratch": "from scratch (NumPy)", "torch": "PyTorch",
-              "torch-paired": "PyTorch from scratch's initial weights",
-              "keras": "Keras (TensorFlow)", "jax": "JAX"}
-
-
-SHORT_NAMES = {"scratch": "scratch", "scratch-tuned": "tuned scratch", "torch": "PyTorch",
-               "keras": "Keras", "jax": "JAX"}
-EXTRA_FILES = {"keras": "requirements-keras.txt", "jax": "requirements-jax.txt"}
+# The implementations' names, from the registry, and two rows that are not implementations.
+IMPL_NAMES = implementations.View(
+    "label", extra={"torch-paired": "PyTorch from scratch's initial weights"})
+SHORT_NAMES = implementations.View("short", extra={"scratch-tuned": "tuned scratch"})
+EXTRA_FILES = implementations.View("requirements", keep=lambda impl: bool(impl.modules))
 
 
 def measured(record: dict, impl: str) -> bool:
@@ -104,3 +103,18 @@ def significant(x: float, digits: int) -> str:
         return "0"
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
     return f"{x:.{decimals}f}"
+
+
+def full_stop(sentence: str) -> str:
+    """``sentence`` ending as a sentence does (an answer line is read as prose)."""
+    return sentence if sentence.rstrip("*").endswith((".", "?", "!")) else sentence + "."
+
+
+def capitalised(words: str) -> str:
+    """``words`` starting with a capital, as a sentence after the claim's full stop must;
+    a leading name from code (``torch.compile``) is left as it is written."""
+    i = len(words) - len(words.lstrip("*_ "))  # past the emphasis that may open it
+    first = words[i:].split(maxsplit=1)[0].rstrip(":,;") if words[i:] else ""
+    if not (first.isalpha() and first.islower()):
+        return words
+    return words[:i] + words[i].upper() + words[i + 1:]

@@ -23,18 +23,21 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from comparison.experiments import EXPERIMENTS
-from comparison.experiments.code import source_of
-from comparison.experiments.runner import inputs_hash
+from comparison.experiments.harness.source import source_of
 from comparison.report import machines as across
 from comparison.report.banner import profile_banner
-from comparison.report.figures import render
 from comparison.report.lint import glued_values, missing
+from comparison.report.loading import (
+    FIGURE_ID,
+    SiteError,
+    committed_record,
+    current_results,
+    machine_records,
+    presenting,
+)
 from comparison.report.markdown import text
 from comparison.report.pages import presenter
 from comparison.report.provenance import provenance_box
@@ -46,7 +49,7 @@ from comparison.report.verdicts.claims import (
     summary,
     verdict_table,
 )
-from comparison.results import machines, store
+from comparison.results import store
 
 PACKAGE = store.PACKAGE  # placeholders show code from these files only
 
@@ -54,24 +57,7 @@ BLOCK = re.compile(r"^(?P<indent>[ \t]*)<!-- result:(?P<kind>table|figures?|prov
                    r" (?P<args>[^\n]*?) -->[ \t]*$", re.MULTILINE)
 VALUE = re.compile(r"<!-- result:value (?P<name>[\w-]+)\.(?P<key>\w+) -->")
 ANY = re.compile(r"<!-- result:[^\n]*?-->")
-FIGURE_ID = re.compile(r"[\w.-]+")  # a figure's id is part of its file name: no path
-# What a presenter raises on a result it does not expect (a field missing, or of another type,
-# in a file that passed the store's checks): turned into a SiteError naming the result.
-PRESENTER_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError,
-                    ZeroDivisionError)
 
-
-class SiteError(Exception):
-    """A page cannot be built from the results: the message says which and what to do."""
-
-
-def is_current(record: dict) -> bool:
-    """Whether this code, with the record's config, would compute the record again (not if
-    the config is not one this code describes, e.g. without its datasets)."""
-    try:
-        return inputs_hash(EXPERIMENTS[record["name"]], record["config"]) == record["inputs_hash"]
-    except (KeyError, TypeError):
-        return False
 
 
 @dataclass
@@ -162,13 +148,13 @@ class Site:
 
     def table(self, args: str, where: str) -> str:
         if args == "verdicts":
-            with _presenting(where, "verdicts"):
+            with presenting(where, "verdicts"):
                 return verdict_table(self.records, lambda claim: across.agreement(
                     claim, self.own_records(), self.machines))
         if args == "verdicts.rules":
             return rules_table()
         if args == "verdicts.answers":
-            with _presenting(where, "verdicts"):
+            with presenting(where, "verdicts"):
                 box = answers(self.records, where)
             if not box:
                 raise SiteError(f"{where}: no claim has its evidence on this page, so it has "
@@ -179,10 +165,10 @@ class Site:
         if args == "verdicts.side_rule":
             return f"*{SIDE_RULE[0].upper()}{SIDE_RULE[1:]}.*"
         if args == "verdicts.summary":
-            with _presenting(where, "verdicts"):
+            with presenting(where, "verdicts"):
                 return summary(self.records)
         if args == "verdicts.machines":
-            with _presenting(where, "machine records"):
+            with presenting(where, "machine records"):
                 return across.outcomes_table(self.own_records(), self.machines)
         name, _, table = args.partition(".")
         tables = getattr(self._presenter(name, where), "TABLES", {})
@@ -190,13 +176,13 @@ class Site:
             raise SiteError(f"{where}: unknown table {args!r}; {name} has "
                             f"{', '.join(tables) or 'none'}")
         record = self._record(name, where)
-        with _presenting(where, name):
+        with presenting(where, name):
             return tables[table](record)
 
     def value(self, name: str, key: str, where: str) -> str:
         if name not in self.quoted:
             module, record = self._presenter(name, where), self._record(name, where)
-            with _presenting(where, name):
+            with presenting(where, name):
                 self.quoted[name] = module.quotes(record)
         quotes = self.quoted[name]
         if key not in quotes:
@@ -237,7 +223,7 @@ class Site:
         record = self._record(name, where)
         recorded = name in self.recorded
         base = _relative(f"{'records' if recorded else 'results'}/{name}", where)
-        with _presenting(where, name):
+        with presenting(where, name):
             return provenance_box(name, record, base, recorded)
 
     def _record(self, name: str, where: str) -> dict:
@@ -251,83 +237,6 @@ class Site:
             return presenter(name)
         except KeyError as error:
             raise SiteError(f"{where}: {error.args[0]}") from None
-
-
-def current_results(results: Path, names: Sequence[str] = tuple(EXPERIMENTS)
-                    ) -> dict[str, dict]:
-    """Each named experiment's result (every one by default), valid and current, or a
-    ``SiteError`` listing each one that is missing, invalid or stale."""
-    records, problems = {}, []
-    for name in names:
-        rerun = f"re-run `python -m comparison run --only {name}`"
-        try:
-            record = store.load(name, results)
-            if record["name"] != name:
-                raise store.StaleResult(f"{results / name}.json holds the result of another "
-                                        f"experiment ({record['name']}): {rerun}")
-            if not is_current(record):
-                raise store.StaleResult(f"{results / name}.json is stale: the code changed "
-                                        f"since it ran; {rerun}")
-            records[name] = record
-        except store.StaleResult as error:
-            problems.append(str(error))
-    if problems:
-        raise SiteError("results are missing, invalid or stale:\n  " + "\n  ".join(problems))
-    return records
-
-
-def machine_records(folder: Path, build: dict[str, dict], scratch: Path) -> dict[str, dict]:
-    """The machine records committed under ``folder``, checked, and the figure that sets
-    their key ratios beside this build's, drawn into ``scratch``."""
-    try:
-        found = machines.load_all(folder)
-    except machines.RecordError as error:
-        raise SiteError(f"committed machine record: {error}") from None
-    with _presenting(str(folder), "machine records"):
-        render(lambda _: across.figures(build, found), {}, scratch)
-    return found
-
-
-def committed_record(path: Path, scratch: Path) -> dict:
-    """A run recorded on another machine and committed (``docs/records/``), checked like a
-    result (one made with older code is kept, marked not current), its figures drawn into
-    ``scratch``. A record that fails a check fails the build: it is never shown unchecked."""
-    try:
-        record = store.load(path.stem, path.parent)
-    except store.StaleResult as error:
-        raise SiteError(f"committed record: {error}") from None
-    if record["name"] not in EXPERIMENTS:
-        raise SiteError(f"{path} is the record of an unknown experiment "
-                        f"({record['name']}); known: {', '.join(EXPERIMENTS)}")
-    plots = getattr(presenter(record["name"]), "figures", None)
-    if plots:
-        with _presenting(str(path), record["name"]):
-            render(_checked_ids(plots, path), record, scratch, prefix=f"{path.stem}-")
-    return record | {"current": is_current(record)}
-
-
-def _checked_ids(plots, path: Path):
-    """``plots``, refusing a figure id that is not a plain name before its file is written
-    (an id may be made from a record's contents)."""
-    def checked(record: dict) -> Iterator:
-        for figure_id, figure in plots(record):
-            if not FIGURE_ID.fullmatch(figure_id):
-                raise SiteError(f"{path}: its figure id {ascii(figure_id)[:60]} is not a "
-                                "plain name; the record is damaged: re-record it")
-            yield figure_id, figure
-    return checked
-
-
-@contextmanager
-def _presenting(where: str, name: str) -> Iterator[None]:
-    """Turn a presenter's failure on a result it does not expect into a ``SiteError`` that
-    names the result and what to do."""
-    try:
-        yield
-    except PRESENTER_ERRORS as error:
-        raise SiteError(f"{where}: result {name} cannot be shown ({type(error).__name__}: "
-                        f"{ascii(str(error))[:80]}); its file holds something this code does "
-                        f"not read: re-run it") from None
 
 
 def _source(args: str, where: str) -> str:

@@ -24,8 +24,10 @@ PROTOCOL_VERSION = 2
 # Version 2: every sample waits until the process's threads are quiet (``timing.settle``).
 # Under version 1 a sample could pay for the job before's spinning BLAS threads: PyTorch at
 # mini-batch 100, width 30 took 40 to 150 ms per sample by what ran before it.
-PROTOCOL_FINGERPRINT = "3028427a56145b6b566940c43a29c04ceccf92a14734a83b0a44da5c6bd2a9ab"
-PROTOCOL_FILES = ("experiments/timing.py", "experiments/machine.py")
+# (The files moved into experiments/harness/ and a docstring changed under version 2: the same
+# protocol, a new fingerprint.)
+PROTOCOL_FINGERPRINT = "2230b8ee7ccc8d90d87fad700ae6de6fc1a5bb92305bdd82724395b3b7e7f8a8"
+PROTOCOL_FILES = ("experiments/harness/timing.py", "experiments/harness/machine.py")
 RECORDED = ("speed", "convergence")  # the results a machine record carries
 FORMAT = 1
 FOLDER = store.PACKAGE.parent / "docs" / "records" / "machines"

@@ -1,9 +1,9 @@
 """The results store: one JSON per experiment (plus a CSV for readers), with provenance.
 
 A result is *current* when its schema version is this code's and its ``inputs_hash`` equals
-the hash of what would run now: the source files it depends on (every implementation, the data
-and training layers, and the files its experiment declares in ``SOURCES``), its config, and
-the checksums of the datasets it reads. Anything else is stale: re-run, never shown as current.
+the hash of what would run now: the source files it depends on (its experiment's module and
+every module that imports, derived in ``inputs.py``), its config, and the checksums of the
+datasets it reads. Anything else is stale: re-run, never shown as current.
 
 A result is *valid* when it has the fields every page reads, with their types, only finite
 numbers, and an ``outputs_hash`` that matches its contents: a number edited by hand, or a
@@ -29,11 +29,9 @@ from pathlib import Path
 from comparison import data
 from comparison.atomic import write_atomically
 
-SCHEMA_VERSION = 2  # 2: typed configs, declared sources, data checksums in the hash
+SCHEMA_VERSION = 2  # 2: typed configs, sources and data checksums in the inputs hash
 RESULTS_ENV_VAR = "NN_COMPARE_RESULTS"
 PACKAGE = Path(__file__).resolve().parents[1]
-# The code every experiment's numbers depend on, besides the files it declares itself.
-CORE_SOURCES = ("data", "scratch", "torch", "keras", "jax", "training")
 # What every page reads of a result, with its JSON type.
 FIELDS = {"schema_version": int, "name": str, "inputs_hash": str, "outputs_hash": str,
           "config": dict, "provenance": dict, "rows": list}
@@ -64,23 +62,12 @@ def results_dir(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get(RESULTS_ENV_VAR) or "results")
 
 
-def source_files(sources: Sequence[str]) -> list[Path]:
-    """The core sources and ``sources`` (files or folders under ``comparison/``) as files."""
-    files = []
-    for name in (*CORE_SOURCES, *sources):
-        path = PACKAGE / name
-        if not path.exists():
-            raise FileNotFoundError(f"declared source comparison/{name} does not exist")
-        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
-    return files
-
-
-def inputs_hash(sources: Sequence[str], config: dict, datasets: Sequence[str]) -> str:
-    """SHA-256 over the source files (names and bytes), the config (as JSON) and the known
-    checksums of ``datasets``: every file is verified against those before use, so they
-    identify the data a result was computed from."""
+def inputs_hash(files: Sequence[Path], config: dict, datasets: Sequence[str]) -> str:
+    """SHA-256 over the source ``files`` (names and bytes: ``inputs.experiment_files``), the
+    config (as JSON) and the known checksums of ``datasets``: every file is verified against
+    those before use, so they identify the data a result was computed from."""
     digest = hashlib.sha256()
-    for path in source_files(sources):
+    for path in files:
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     digest.update(json.dumps(config, sort_keys=True).encode())

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from comparison.data import Dataset
-from comparison.scratch.network import Network, one_hot
+from comparison.data.batches import one_hot
+from comparison.scratch.network import Network
 from comparison.training.config import TrainConfig
 from comparison.training.protocol import (
     SPLITS,

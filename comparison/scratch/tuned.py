@@ -17,7 +17,8 @@ Each layer's error for the layer below, ``W^T delta``, is computed *before* ``W`
 the book takes every gradient at the old weights.
 
 The floating-point mode the frameworks run in (flush-to-zero for tiny "subnormal" floats) is
-not a matter of code NumPy can set; ``experiments/machine.py`` sets it around the steps timed.
+not a matter of code NumPy can set; ``experiments/harness/machine.py`` sets it around the steps
+timed.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@
     loop.py      ``train``: epochs of mini-batches, evaluation, history
 """
 
-from comparison.training.config import IMPLEMENTATIONS, TrainConfig, installed
+from comparison.training.config import TrainConfig, installed
 from comparison.training.loop import TrainingDiverged, best_epoch, minibatches, train
 from comparison.training.protocol import Runner
 from comparison.training.runners import make_runner
 
-__all__ = ["IMPLEMENTATIONS", "Runner", "TrainConfig", "TrainingDiverged", "best_epoch",
-           "installed", "make_runner", "minibatches", "train"]
+__all__ = ["Runner", "TrainConfig", "TrainingDiverged", "best_epoch", "installed",
+           "make_runner", "minibatches", "train"]

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from comparison import implementations
 from comparison.training.variants import VARIANTS
 
-IMPLEMENTATIONS = ("scratch", "torch", "keras", "jax")  # keras, jax: optional extras
-EXTRAS = {"keras": ("keras", "tensorflow"), "jax": ("jax", "optax")}  # impl -> its modules
 COSTS = ("quadratic", "cross-entropy")
 INITS = ("large", "scaled")
 DTYPES = ("float32", "float64")
 
 
-def installed(impls: Sequence[str] = IMPLEMENTATIONS) -> list[str]:
-    """Those of ``impls`` whose libraries are installed: experiments leave out Keras or JAX
-    without its extra, and the site says it was not measured."""
-    return [impl for impl in impls
-            if all(importlib.util.find_spec(module) is not None for module in EXTRAS.get(impl, ()))]
+def installed(impls: Sequence[str] | None = None) -> list[str]:
+    """Those of ``impls`` (default: every implementation) whose libraries are installed:
+    experiments leave out Keras or JAX without its extra, and the site says it was not
+    measured."""
+    return [name for name in (implementations.names() if impls is None else impls)
+            if implementations.get(name).installed()]
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,9 @@ class TrainConfig:
 
     def _checks(self) -> list[tuple[bool, str]]:
         return [
-            (self.impl in IMPLEMENTATIONS, f"unknown implementation {self.impl!r}: "
-                                           f"choose {', '.join(IMPLEMENTATIONS)}"),
+            (self.impl in implementations.REGISTRY,
+             f"unknown implementation {self.impl!r}: "
+             f"choose {', '.join(implementations.REGISTRY)}"),
             (self.eta > 0, f"eta must be > 0 (got {self.eta})"),
             (self.batch_size >= 1, f"batch size must be >= 1 (got {self.batch_size})"),
             (self.epochs >= 1, f"epochs must be >= 1 (got {self.epochs})"),

@@ -17,7 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from comparison.data import Dataset
-from comparison.scratch.network import minibatches
+from comparison.data.batches import minibatches
 from comparison.training.config import TrainConfig
 from comparison.training.protocol import Runner
 from comparison.training.runners import make_runner

@@ -63,7 +63,7 @@ def _override(slot: str, cls: str, methods: str, original: str) -> Plant:
 AUTOGRAD = Absent("autograd derives every gradient from the forward pass: no derivative is "
                   "written by hand")
 SHAPES = ("shape", "size", "dimension", "rank", "broadcast", "multiplied")
-DIGITS = _same("targets", f"{S}::digits_as_targets", f"{NET}::one_hot")
+DIGITS = _same("targets", f"{S}::digits_as_targets", "data/batches.py::one_hot")
 LARGE_ETA = Plant(settings={"eta": 50.0})
 
 BUGS = {

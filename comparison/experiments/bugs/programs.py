@@ -16,13 +16,13 @@ from typing import Protocol
 import numpy as np
 
 from comparison.data import Dataset
+from comparison.data.batches import one_hot
 from comparison.scratch import COSTS
-from comparison.scratch.network import one_hot
 from comparison.training import TrainConfig
 from comparison.training.protocol import Parameters, reporting
 from comparison.training.variants import VARIANTS
 
-ONE_HOT = "scratch/network.py::one_hot"
+ONE_HOT = "data/batches.py::one_hot"
 
 
 class Program(Protocol):

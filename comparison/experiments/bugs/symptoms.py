@@ -12,7 +12,7 @@ import re
 import traceback
 from pathlib import Path
 
-from comparison.experiments.code import PACKAGE, find
+from comparison.experiments.harness.source import PACKAGE, find
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in Keras's messages
 LINE = re.compile(r'File "([^"]+)", line (\d+)')  # a traceback's frame, quoted in a message

@@ -2,8 +2,8 @@
 noise floor and the machine's load, threads, Keras's options, the conv variant, where the CPU
 gap comes from (the products at the step's shapes), the yardstick, start-up.
 
-Every finding is decided by ``experiments/timing.py``'s rule (a paired ratio's interval below
-1, above 1, or neither: tied within noise); this package only words and formats it. A record
+Every finding is decided by ``experiments/harness/timing.py``'s rule (a paired ratio's interval
+below 1, above 1, or neither: tied within noise); this package only words and formats it. A record
 from the old protocol (the committed GPU record) has medians with min and max and no
 comparisons: it still renders, and says so.
 

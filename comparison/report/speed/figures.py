@@ -11,6 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from comparison import implementations
+from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
 from comparison.report.figures import (
     COLOURS,
     GREEN,
@@ -38,8 +40,6 @@ def style(path: str) -> dict:
 
 
 # One panel per library on the sweep figures, each path named at its line's end, briefly.
-FAMILIES = {"book": "NumPy", "scratch": "NumPy", "torch": "PyTorch", "keras": "Keras",
-            "jax": "JAX"}
 SHORT = {"book per-example (float64)": "loop f64", "scratch tuned float32": "tuned",
          "torch.compile float32": "compile", "keras XLA float32": "XLA",
          "keras steps_per_execution float32": "steps/call", "jax float32": "jit"}
@@ -54,7 +54,8 @@ RATIO_BASES = {"scratch float32": ("o", 1.0, "book-faithful NumPy"),
 
 
 def family(path: str) -> str:
-    return FAMILIES[path.split()[0].split(".")[0]]
+    """The library a path trains with: its panel on the sweep figures."""
+    return implementations.get(TIMED_PATHS[path].impl).library
 
 
 def short(path: str) -> str:

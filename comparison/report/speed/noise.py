@@ -4,7 +4,7 @@ methodology page."""
 
 from __future__ import annotations
 
-from comparison.experiments import machine, timing
+from comparison.experiments.harness import machine, timing
 from comparison.report.markdown import markdown_table, plural, ratio_text, text
 from comparison.report.speed.rows import (
     OLD_PROTOCOL,

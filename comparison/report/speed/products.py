@@ -4,8 +4,9 @@ start-up (import time, memory)."""
 
 from __future__ import annotations
 
-from comparison.experiments import timing
-from comparison.report.markdown import IMPL_NAMES, markdown_table, text
+from comparison.experiments.harness import timing
+from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
+from comparison.report.markdown import IMPL_NAMES, capitalised, full_stop, markdown_table, text
 from comparison.report.speed.rows import (
     NUMPY_STEP,
     as_comparison,
@@ -148,8 +149,9 @@ def speed_efficiency(record: dict) -> str:
     """Each float32 CPU path at its best mini-batch: examples per second per core."""
     rows = []
     for path in record["config"]["paths"]:
-        best = best_throughput(record, path) if path.endswith("float32") else None
-        if best and "CUDA" not in path:
+        cpu_float32 = TIMED_PATHS[path].dtype == "float32" and TIMED_PATHS[path].device == "cpu"
+        best = best_throughput(record, path) if cpu_float32 else None
+        if best:
             rows.append([text(path), best["batch_size"],
                          f"{best['per_core']:,.0f} [{best['per_core_low']:,.0f}–"
                          f"{best['per_core_high']:,.0f}]"])
@@ -212,4 +214,4 @@ def habits_text(record: dict) -> str:
 
 
 def _sentence(words: str) -> str:
-    return words[0].upper() + words[1:] + "."
+    return full_stop(capitalised(words))

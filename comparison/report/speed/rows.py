@@ -3,13 +3,14 @@ cell or a sentence. Every other module of this page words its findings through t
 
 from __future__ import annotations
 
-from comparison.experiments import timing
+from comparison.experiments.harness import timing
+from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
+from comparison.experiments.speed.paths import POINT_KEYS, SCRATCH
 from comparison.report.markdown import ratio_text
 
 LABELS = {"batch": "mini-batch", "width": "width", "conv": "mini-batch"}
 
-
-KEYS = {"batch": "batch_size", "width": "width", "conv": "batch_size"}
+KEYS = POINT_KEYS  # each sweep's varying field
 
 
 NUMPY_TIME, NUMPY_STEP = "the NumPy code's time", "the NumPy step's time"
@@ -63,7 +64,7 @@ def epoch_text(r: dict) -> str:
 
 def baseline_of(path: str) -> str:
     """What a path is compared with in the sweep tables: the scratch code in its dtype."""
-    return "scratch float64" if "float64" in path else "scratch float32"
+    return SCRATCH[TIMED_PATHS[path].dtype]
 
 
 def as_comparison(ratio: timing.Interval) -> dict:

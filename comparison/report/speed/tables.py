@@ -1,6 +1,6 @@
 """The performance page's tables of timings: both sweeps, the crossovers, threads, the conv
 variant, the built-in options. Each cell has its median and 95% interval; each comparison its
-paired ratio and outcome (``experiments/timing.py`` decides it)."""
+paired ratio and outcome (``experiments/harness/timing.py`` decides it)."""
 
 from __future__ import annotations
 

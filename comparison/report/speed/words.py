@@ -4,7 +4,7 @@ and outcome, so a run that decides differently reads differently."""
 
 from __future__ import annotations
 
-from comparison.experiments import timing
+from comparison.experiments.harness import timing
 from comparison.report.markdown import (
     EPOCH_EXAMPLES,
     jax_note,

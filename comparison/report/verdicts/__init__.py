@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from comparison.experiments.timing import CONFIDENCE
+from comparison import implementations
+from comparison.experiments.harness.timing import CONFIDENCE
 
 SUPPORTED, QUALIFIED, REFUTED = "supported", "qualified", "refuted"
 UNDECIDED, NOT_MEASURED, BY_DEFINITION = "undecided", "not measured", "by definition"
@@ -38,8 +39,9 @@ VERDICTS = (*OUTCOMES, BY_DEFINITION)
 Records = dict[str, dict]
 
 # The frameworks the seed texts name decide their claims; the others are shown beside them.
-SEED_FRAMEWORKS = {"torch": "PyTorch", "keras": "Keras"}
-BEYOND_SEEDS = {"jax": "JAX"}
+SEED_FRAMEWORKS = implementations.View("short", keep=implementations.seed_framework)
+BEYOND_SEEDS = implementations.View("short", keep=implementations.beyond_seeds)
+FRAMEWORK_NAMES = implementations.View("short", keep=lambda impl: impl.framework)
 
 # A difference smaller than this share is no difference worth a claim: "faster" needs the
 # ratio's interval clear of 1 *and* its median at least this far below 1.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from comparison.report.markdown import markdown_table, text
+from comparison.report.markdown import capitalised, full_stop, markdown_table, text
 from comparison.report.verdicts import (
     BY_DEFINITION,
     NOT_MEASURED,
@@ -175,21 +175,6 @@ def answers(records: Records, page: str) -> str:
         lines.append(f"- {badge(j.verdict, provisional(claim, records))} **{claim.text}** "
                      f"<small>{full_stop(measured(j))}</small>{link}")
     return answer_box(lines) if lines else ""
-
-
-def full_stop(sentence: str) -> str:
-    """``sentence`` ending as a sentence does (an answer line is read as prose)."""
-    return sentence if sentence.rstrip("*").endswith((".", "?", "!")) else sentence + "."
-
-
-def capitalised(words: str) -> str:
-    """``words`` starting with a capital, as a sentence after the claim's full stop must;
-    a leading name from code (``torch.compile``) is left as it is written."""
-    i = len(words) - len(words.lstrip("*_ "))  # past the emphasis that may open it
-    first = words[i:].split(maxsplit=1)[0].rstrip(":,;") if words[i:] else ""
-    if not (first.isalpha() and first.islower()):
-        return words
-    return words[:i] + words[i].upper() + words[i + 1:]
 
 
 def answer_box(lines: list[str]) -> str:

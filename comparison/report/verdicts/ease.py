@@ -5,8 +5,8 @@ from __future__ import annotations
 from comparison.experiments import code
 from comparison.experiments.code import FORWARD_ROLE, UPDATE_ROLE
 from comparison.report.verdicts import (
-    BEYOND_SEEDS,
     BY_DEFINITION,
+    FRAMEWORK_NAMES,
     NOT_MEASURED,
     QUALIFIED,
     REFUTED,
@@ -19,7 +19,7 @@ from comparison.report.verdicts import (
     judged,
 )
 
-FRAMEWORKS = SEED_FRAMEWORKS | BEYOND_SEEDS
+FRAMEWORKS = FRAMEWORK_NAMES
 LESS_CODE_CLEAR = 1.5  # "less code": the scratch code at least this many times the size
 RULE_HAND_WRITTEN = ("true by definition (code written from scratch has no autodiff to derive "
                      "the gradients); shown: the lines of hand-derived gradient and of update")

@@ -7,6 +7,7 @@ from comparison.report.markdown import ratio_text
 from comparison.report.verdicts import (
     BEYOND_SEEDS,
     FASTER,
+    FRAMEWORK_NAMES,
     QUALIFIED,
     REFUTED,
     SAME,
@@ -25,7 +26,7 @@ from comparison.report.verdicts import (
 )
 
 FRAMEWORKS = SEED_FRAMEWORKS  # decide; JAX (fewer variants) is shown beside them
-NAMES = SEED_FRAMEWORKS | BEYOND_SEEDS
+NAMES = FRAMEWORK_NAMES
 TRAINED = 0.5  # a variant "trained" when every seed's test accuracy is above this (chance: 0.1)
 EASY_FRACTION = 0.5  # "easy": a framework changes at most this share of the scratch lines
 TECHNIQUE_COST = 2.0  # techniques "at a price": scratch needs this many times the lines

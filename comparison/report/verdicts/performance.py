@@ -1,7 +1,7 @@
 """Rules for the performance claims, from the ``speed`` and ``convergence`` results and the
 GPU record.
 
-Every comparison is a paired time ratio with its 95% interval (``experiments/timing.py``),
+Every comparison is a paired time ratio with its 95% interval (``experiments/harness/timing.py``),
 read by one rule (``SIDE_RULE``: faster, slower, the same within the minimum effect, or
 unclear) and tallied over every point measured. A run that failed its own quality checks (the
 machine flagged busy, a noise floor that disagreed) decides nothing: its claims are undecided
@@ -10,20 +10,21 @@ with that reason, and the page says how to get a clean run.
 
 from __future__ import annotations
 
-from comparison.experiments import timing
+from comparison.experiments.harness import timing
+from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
+from comparison.experiments.speed.paths import SWEEP_KEYS
 from comparison.report.convergence import paired_ratio
 from comparison.report.gpu import gpu_speedups
 from comparison.report.markdown import ratio_text
 from comparison.report.speed.products import best_throughput
 from comparison.report.verdicts import (
-    BEYOND_SEEDS,
     FASTER,
+    FRAMEWORK_NAMES,
     MIN_EFFECT,
     NOT_MEASURED,
     QUALIFIED,
     REFUTED,
     SAME,
-    SEED_FRAMEWORKS,
     SLOWER,
     SUPPORTED,
     TALLY_RULE,
@@ -43,7 +44,7 @@ from comparison.report.verdicts import (
 
 # judged against scratch float32: the seeds' frameworks decide, JAX is shown beside them
 PATHS = {"torch": "torch float32", "keras": "keras float32", "jax": "jax float32"}
-NAMES = SEED_FRAMEWORKS | BEYOND_SEEDS
+NAMES = FRAMEWORK_NAMES
 SCRATCH, BOOK_LOOP, MATRIX = "scratch float32", "book per-example (float64)", "scratch float64"
 # The NumPy code the speed claims are read against: ours as the book writes the maths, and the
 # same maths with a careful programmer's habits (in place, subnormals flushed to zero).
@@ -51,7 +52,6 @@ BASES = {SCRATCH: "the book-faithful NumPy code", "scratch tuned float32": "the 
 BOTH = ("read against both NumPy codes (the book-faithful matrix code and the tuned one, where "
         "measured): the same verdict against both stands, different verdicts give qualified "
         "(the framework beats NumPy's defaults, not NumPy), undecided if either is")
-KEYS = {"batch": "batch_size", "width": "width"}
 SWEEPS = ("batch", "width", "conv")  # every point the frameworks were timed against scratch
 EFFICIENCY_GAP = 2.0  # "depends on the code": one maths, two ways of writing it, this far apart
 CLEAN_RUN = ("re-run it on an idle machine: python -m comparison run --only speed --force")
@@ -108,7 +108,7 @@ def comparisons(speed: dict, sweep: str, a: str, b: str) -> list[dict]:
     """The paired comparisons of path ``a`` with ``b`` along a sweep, smallest point first."""
     found = [c for c in speed.get("comparisons", [])
              if (c["sweep"], c["a"], c["b"]) == (sweep, a, b)]
-    return sorted(found, key=lambda c: c[KEYS.get(sweep, "batch_size")])
+    return sorted(found, key=lambda c: c[SWEEP_KEYS.get(sweep, "batch_size")])
 
 
 
@@ -232,7 +232,7 @@ def gpu(records: Records) -> Judgement:
     record = speed if speed["config"].get("gpu") else records.get("speed-gpu")
     if record is None:
         return Judgement(NOT_MEASURED, "no GPU was available to this run and none is recorded")
-    found = [f for f in gpu_speedups(record) if f["gpu"]["path"].startswith("torch")]
+    found = [f for f in gpu_speedups(record) if TIMED_PATHS[f["gpu"]["path"]].impl == "torch"]
     if not found:
         return Judgement(NOT_MEASURED, "the GPU record has no PyTorch CUDA rows")
     where = "this run" if record is speed else f"recorded {record['provenance']['date_utc'][:10]}"
@@ -248,8 +248,8 @@ def gpu(records: Records) -> Judgement:
         return undecided(gate, number)
     sides = {id(f): side(1 / f["speedup"], 1 / f["high"], 1 / f["low"]) for f in found}
     tally = Tally.of(sides.values())
-    tops = [max((f for f in found if f["sweep"] == s), key=lambda f: f[KEYS[s]])
-            for s in KEYS if any(f["sweep"] == s for f in found)]
+    tops = [max((f for f in found if f["sweep"] == s), key=lambda f: f[SWEEP_KEYS[s]])
+            for s in SWEEP_KEYS if any(f["sweep"] == s for f in found)]
     number += f"; GPU {tally.text()}"
     if tally.verdict() == QUALIFIED and all(sides[id(f)] == FASTER for f in tops):
         return judged(SUPPORTED, number)

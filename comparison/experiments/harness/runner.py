@@ -9,14 +9,16 @@ from pathlib import Path
 from types import ModuleType
 
 from comparison.experiments import EXPERIMENTS
-from comparison.experiments.context import Context
-from comparison.results import store
+from comparison.experiments.harness.context import Context
+from comparison.results import inputs, store
 from comparison.results.provenance import provenance
 
 
 def inputs_hash(module: ModuleType, config: dict) -> str:
-    """What the result of ``module`` run with ``config`` (as stored) depends on."""
-    return store.inputs_hash(module.SOURCES, config, config["datasets"])
+    """What the result of ``module`` run with ``config`` (as stored) depends on: the code it
+    imports and ``READS``, the config and the data."""
+    files = inputs.experiment_files(module.__name__, module.READS)
+    return store.inputs_hash(files, config, config["datasets"])
 
 
 # A first run's estimate, per experiment, until one has run here: seconds each took on a
@@ -25,8 +27,8 @@ TYPICAL_SECONDS = {
     "smoke": {},
     "quick": {"book": 14, "speed": 55, "convergence": 15, "code": 1, "equivalence": 12,
               "scalability": 12, "flexibility": 25, "tooling": 8, "debugging": 15},
-    "full": {"book": 1767, "speed": 363, "convergence": 594, "code": 1, "equivalence": 52,
-             "scalability": 67, "flexibility": 165, "tooling": 29, "debugging": 49},
+    "full": {"book": 1767, "speed": 422, "convergence": 566, "code": 1, "equivalence": 47,
+             "scalability": 61, "flexibility": 162, "tooling": 29, "debugging": 49},
 }
 UNKNOWN_SECONDS = 30.0  # an experiment without a typical time yet (the smoke profile's)
 

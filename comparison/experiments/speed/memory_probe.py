@@ -1,8 +1,8 @@
 """Import time and peak memory of one implementation, measured in a fresh process of its own.
 
-    PYTHONPATH=. python -P comparison/experiments/memory_probe.py scratch|torch|keras|jax
+    PYTHONPATH=. python -P comparison/experiments/speed/memory_probe.py scratch|torch|keras|jax
 
-(a file, not ``-m comparison.experiments.memory_probe``: the package's ``__init__`` imports
+(a file, not ``-m comparison.experiments.speed.memory_probe``: the package's ``__init__`` imports
 every experiment, and so every library, before the probe could start its clock).
 
 Imports only that implementation, timing the imports, trains 784-30-10 on 1,000 random
@@ -34,7 +34,8 @@ def scratch() -> tuple[float, float]:
     start = time.perf_counter()
     import numpy as np
 
-    from comparison.scratch.network import Network, one_hot
+    from comparison.data.batches import one_hot
+    from comparison.scratch.network import Network
 
     seconds, memory = time.perf_counter() - start, high_water_mb()
     rng = np.random.default_rng(0)

@@ -9,7 +9,8 @@ The protocol (the methodology page states it with these constants):
 * before every sample the harness waits until this process's own threads have gone quiet
   (``settle``): the job before may leave its library's worker threads spinning (OpenBLAS's spin
   on for a while after each call), and on a machine with few cores those threads
-  would take the cores of the job being timed, a cost no single-library program pays;
+  would take the cores of the job being timed (a program that uses one library has no other
+  library's threads beside it);
 * every sample is kept (``times_s``). A job's figure is the median of its samples with a
   distribution-free interval for the median (order statistics); a comparison of two jobs is the
   median of their *paired* ratios (samples of one round: same minute, same machine state) with

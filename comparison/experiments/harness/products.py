@@ -22,7 +22,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from comparison.experiments.timing import Job
+from comparison.experiments.harness.timing import Job
 
 LIBRARIES = ("numpy", "torch")
 MATRIX_OPS = {"aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm"}  # the profiler's names
