@@ -84,3 +84,23 @@ def digits() -> Dataset:
         x[labels == k, 70 * k : 70 * k + 70] += 0.6
     split = Split(x, labels)
     return Dataset("synthetic", split, split.head(200), split.head(200), "none", "memory")
+
+
+@pytest.fixture(scope="session")
+def smoke_results(tmp_path_factory) -> Path:
+    """Smoke-profile results of every experiment on the tiny dataset, computed once for the
+    session (the site and browser tests read them; a test that changes them works on a copy).
+    The tiny dataset is registered only while they run: a module that reads them registers
+    the same arrays again (``make_arrays`` is seeded), so their inputs hash still matches."""
+    from comparison.experiments import EXPERIMENTS
+    from comparison.experiments.harness.context import Context
+    from comparison.experiments.harness.runner import run_experiments
+
+    folder = tmp_path_factory.mktemp("smoke-data")
+    out = tmp_path_factory.mktemp("smoke-results")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(data.SPECS, "mnist", write_dataset(folder, make_arrays()))
+        patch.delenv(data.ENV_VAR, raising=False)
+        run_experiments(list(EXPERIMENTS), "smoke",
+                        Context(data_dir=str(folder), progress=False, workers=1), out)
+    return out

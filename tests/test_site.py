@@ -28,13 +28,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory, tiny_module):
-    """Smoke-profile results of every experiment, computed on the tiny dataset."""
-    folder, _ = tiny_module
-    out = tmp_path_factory.mktemp("results")
-    run_experiments(list(EXPERIMENTS), "smoke", Context(data_dir=str(folder), progress=False,
-                                                         workers=1), out)
-    return out
+def results(smoke_results, tiny_module):
+    """The session's smoke results, with the tiny dataset they were computed on registered."""
+    return smoke_results
 
 
 @pytest.fixture(scope="module")

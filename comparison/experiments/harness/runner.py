@@ -25,8 +25,8 @@ def inputs_hash(module: ModuleType, config: dict) -> str:
 # 2-core AMD EPYC (December 2026; quick: CI's run, full: a quiet full run).
 TYPICAL_SECONDS = {
     "smoke": {},
-    "quick": {"book": 14, "speed": 55, "convergence": 15, "code": 1, "equivalence": 12,
-              "scalability": 12, "flexibility": 25, "tooling": 8, "debugging": 15},
+    "quick": {"book": 16, "speed": 74, "convergence": 15, "code": 1, "equivalence": 13,
+              "scalability": 16, "flexibility": 28, "tooling": 9, "debugging": 15},
     "full": {"book": 1767, "speed": 422, "convergence": 566, "code": 1, "equivalence": 47,
              "scalability": 61, "flexibility": 162, "tooling": 29, "debugging": 49},
 }
