@@ -44,7 +44,8 @@ def add_commands(command) -> None:
 def run_record(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.merge:
         return merge(args.merge, args.out_dir, parser)
-    from comparison.report.site import SiteError, current_results
+    from comparison.report.loading import SiteError, current_results
+    from comparison.report.markdown import plural
     from comparison.results.provenance import git_state
 
     folder = store.results_dir(args.results)
@@ -56,7 +57,7 @@ def run_record(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     path = args.out_dir / f"{record['name']}.json"
     write_atomically(path, json.dumps(record, indent=1) + "\n")
     print(f"machine record: {path} ({record['machine']['cpu']}, "
-          f"{record['machine']['usable_cpus']} CPUs); commit it to show it on the site")
+          f"{plural(record['machine']['usable_cpus'], 'CPU')}); commit it to show it on the site")
     return 0
 
 
