@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
 from comparison.report.figures import COLOURS, LABELS, new_figure
-from comparison.report.markdown import markdown_table, text
+from comparison.report.markdown import markdown_table, plural, text
 from comparison.report.verdicts import Claim, Judgement, Records, performance
 from comparison.report.verdicts.claims import CLAIMS, badge, judge
 from comparison.results import machines
@@ -55,7 +55,8 @@ def columns(build: Records, recorded: dict[str, dict]) -> dict[str, Records]:
 
 
 def _machine(machine: dict) -> str:
-    return f"{text(machine['cpu'])}, {machine['usable_cpus']} CPUs, {text(machine['blas'])}"
+    return (f"{text(machine['cpu'])}, {plural(machine['usable_cpus'], 'CPU')}, "
+            f"{text(machine['blas'])}")
 
 
 def outcomes_table(build: Records, recorded: dict[str, dict]) -> str:
