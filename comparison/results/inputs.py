@@ -21,6 +21,7 @@ experiment imports cannot be left out of its inputs.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -52,14 +53,23 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports(path: Path) -> Iterator[tuple[str, tuple[str, ...]]]:
+def imports(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Every import statement in ``path``, anywhere in it: (module, names taken from it);
-    ``import a.b`` gives ("a.b", ())."""
+    ``import a.b`` gives ("a.b", ()). Parsed once per version of the file: a build hashes
+    every result's inputs, and the experiments share most of their files."""
+    stat = path.stat()
+    return _imports(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _imports(path: Path, mtime_ns: int, size: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
-            yield from ((alias.name, ()) for alias in node.names)
+            found += [(alias.name, ()) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            yield node.module, tuple(alias.name for alias in node.names)
+            found.append((node.module, tuple(alias.name for alias in node.names)))
+    return tuple(found)
 
 
 def _parents(name: str) -> Iterator[str]:

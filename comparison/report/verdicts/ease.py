@@ -19,7 +19,6 @@ from comparison.report.verdicts import (
     judged,
 )
 
-FRAMEWORKS = FRAMEWORK_NAMES
 LESS_CODE_CLEAR = 1.5  # "less code": the scratch code at least this many times the size
 RULE_HAND_WRITTEN = ("true by definition (code written from scratch has no autodiff to derive "
                      "the gradients); shown: the lines of hand-derived gradient and of update")
@@ -32,7 +31,7 @@ RULE_LESS_CODE = (f"per framework, r = scratch lines / framework lines: supporte
 
 
 def _frameworks(numbers: code.CodeNumbers) -> list[str]:
-    return [impl for impl in FRAMEWORKS if impl in numbers.totals]
+    return [impl for impl in FRAMEWORK_NAMES if impl in numbers.totals]
 
 
 def hand_written(records: Records) -> Judgement:
@@ -44,7 +43,7 @@ def hand_written(records: Records) -> Judgement:
 
 def frameworks_handle_it(records: Records) -> Judgement:
     n = code.derive(records["code"])
-    parts = [f"{FRAMEWORKS[impl]}: {n.gradient(impl)} gradient lines, "
+    parts = [f"{FRAMEWORK_NAMES[impl]}: {n.gradient(impl)} gradient lines, "
              f"{n.lines[FORWARD_ROLE][impl]} lines of model and forward pass by hand"
              for impl in _frameworks(n)]
     return judged(BY_DEFINITION, "; ".join(parts) + f" (from scratch: "
@@ -56,7 +55,7 @@ def less_code(records: Records) -> Judgement:
     verdicts, parts, extra = [], [], []
     for impl in _frameworks(n):
         r = n.ratio(impl)
-        part = f"{n.totals[impl]} lines in {FRAMEWORKS[impl]} ({r:.1f}x less)"
+        part = f"{n.totals[impl]} lines in {FRAMEWORK_NAMES[impl]} ({r:.1f}x less)"
         if impl in SEED_FRAMEWORKS:
             verdicts.append(SUPPORTED if r >= LESS_CODE_CLEAR else QUALIFIED if r > 1
                             else REFUTED)
@@ -76,6 +75,6 @@ def learning_curve(records: Records) -> Judgement:
 
 def development_time(records: Records) -> Judgement:
     n = code.derive(records["code"])
-    ratios = ", ".join(f"{n.ratio(i):.1f}x {FRAMEWORKS[i]}'s" for i in _frameworks(n))
+    ratios = ", ".join(f"{n.ratio(i):.1f}x {FRAMEWORK_NAMES[i]}'s" for i in _frameworks(n))
     return Judgement(NOT_MEASURED, "nobody was timed writing it; proxy only: the scratch code "
                                    f"is {ratios} size")

@@ -26,7 +26,6 @@ from comparison.report.verdicts import (
 )
 
 FRAMEWORKS = SEED_FRAMEWORKS  # decide; JAX (fewer variants) is shown beside them
-NAMES = FRAMEWORK_NAMES
 TRAINED = 0.5  # a variant "trained" when every seed's test accuracy is above this (chance: 0.1)
 EASY_FRACTION = 0.5  # "easy": a framework changes at most this share of the scratch lines
 TECHNIQUE_COST = 2.0  # techniques "at a price": scratch needs this many times the lines
@@ -79,10 +78,11 @@ def _variants(n: flexibility.FlexibilityNumbers) -> dict[str, list[str]]:
 
 
 def _trained_text(n: flexibility.FlexibilityNumbers) -> str:
-    counts = [f"{NAMES.get(i, 'from scratch')} {sum(_trained(n, v, i) for v in n.variants)} of "
+    counts = [f"{FRAMEWORK_NAMES.get(i, 'from scratch')} "
+              f"{sum(_trained(n, v, i) for v in n.variants)} of "
               f"{len(n.variants)}" + ("" if len(n.written(i)) == len(n.variants)
                                       else f" ({len(n.written(i))} written)")
-              for i in ("scratch", *NAMES) if i in n.implementations]
+              for i in ("scratch", *FRAMEWORK_NAMES) if i in n.implementations]
     return "variants trained: " + ", ".join(counts)
 
 
@@ -146,7 +146,7 @@ def integrates_with_tools(records: Records) -> Judgement:
     record = records["tooling"]
     n = tooling.derive(record)
     verdicts, parts, extra = [], [], []
-    for impl, who in NAMES.items():
+    for impl, who in FRAMEWORK_NAMES.items():
         if impl not in n.logging_works:
             continue
         works = n.logging_works[impl] + n.export_works[impl]

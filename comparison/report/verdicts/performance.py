@@ -44,7 +44,6 @@ from comparison.report.verdicts import (
 
 # judged against scratch float32: the seeds' frameworks decide, JAX is shown beside them
 PATHS = {"torch": "torch float32", "keras": "keras float32", "jax": "jax float32"}
-NAMES = FRAMEWORK_NAMES
 SCRATCH, BOOK_LOOP, MATRIX = "scratch float32", "book per-example (float64)", "scratch float64"
 # The NumPy code the speed claims are read against: ours as the book writes the maths, and the
 # same maths with a careful programmer's habits (in place, subnormals flushed to zero).
@@ -137,7 +136,7 @@ def _where(found: list[dict]) -> str:
 
 def frameworks_faster(records: Records) -> Judgement:
     speed, found = records["speed"], PerFramework()
-    for impl, who in NAMES.items():
+    for impl, who in FRAMEWORK_NAMES.items():
         read = {label: points for base, label in BASES.items()
                 if (points := every_point(speed, PATHS[impl], base))}
         if read:
@@ -159,7 +158,7 @@ def faster_to_train(records: Records) -> Judgement:
     paired by seed (same batch order), at each mini-batch."""
     record, found = records["convergence"], PerFramework()
     target = max(r["target"] for r in record["rows"])
-    for impl, who in NAMES.items():
+    for impl, who in FRAMEWORK_NAMES.items():
         ratios = [r for b in sorted({r["batch_size"] for r in record["rows"]})
                   if (r := paired_ratio(record, impl, b, target)) is not None]
         if ratios:
@@ -200,7 +199,7 @@ def code_efficiency(records: Records) -> Judgement:
 
 def larger_models(records: Records) -> Judgement:
     speed, found = records["speed"], PerFramework()
-    for impl, who in NAMES.items():
+    for impl, who in FRAMEWORK_NAMES.items():
         read = [_widened(points, f"{who} against {label}") for base, label in BASES.items()
                 if len(points := comparisons(speed, "width", PATHS[impl], base)) >= 2]
         if read:
@@ -280,7 +279,7 @@ def efficient(records: Records) -> Judgement:
     scratch = best_throughput(speed, SCRATCH)
     if scratch is None:
         return Judgement(NOT_MEASURED, "this run timed no mini-batch sweep")
-    for impl, who in NAMES.items():
+    for impl, who in FRAMEWORK_NAMES.items():
         mine = best_throughput(speed, PATHS[impl])
         if mine is None or impl not in memory:
             continue
