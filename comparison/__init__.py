@@ -15,12 +15,16 @@ measured side by side. The folders follow the data's way through the project:
                    registry and the training loop
     experiments/   one module per question (book, speed, convergence, code, equivalence,
                    scalability, flexibility, tooling, debugging): a typed Config per profile,
-                   what it READS besides its imports, and run(); beside them the shared
-                   machinery: timing.py (the protocol), machine.py (threads, load),
+                   what it READS besides its imports, and run(), which returns its typed
+                   Result (the class its page reads); harness/ holds the shared machinery:
+                   timing.py (the protocol), machine.py and state.py (threads, load),
                    products.py, context.py, source.py (reading the package's own code) and
                    runner.py, which stores results
+    stats.py       intervals for a median, paired ratios, Clopper-Pearson, and the two rules
+                   that read a ratio (the timing protocol's and the verdicts')
     results/       the store (one JSON + CSV per experiment, with provenance and an inputs hash
-                   over the sources that inputs.py derives from the imports), machine records
+                   over the sources that inputs.py derives from the imports), typed.py (a
+                   result's class to JSON and back, checked field by field), machine records
     report/        what the pages show: one module per result (tables, quoted numbers,
                    figures), verdicts/ (claims, rules, thresholds), and site.py, which fills
                    the pages' placeholders

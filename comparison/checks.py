@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+from comparison import implementations
 from comparison.arguments import folder_problem, shown
 from comparison.data import ENV_VAR
 from comparison.training import TrainConfig
@@ -36,10 +37,12 @@ def parameter_count(sizes: list[int]) -> int:
 def check_train_config(config: TrainConfig) -> None:
     """What ``config`` asks that no implementation can do, refused before data is loaded."""
     variant = VARIANTS[config.variant]
-    if config.impl == "jax" and variant.jax_forward is None:
-        written = [name for name, v in VARIANTS.items() if v.jax_forward is not None]
-        raise ValueError(f"--impl jax has no {config.variant} variant: choose --impl scratch, "
-                         f"torch or keras, or a variant JAX has ({', '.join(written)})")
+    if variant.version(config.impl) is None:
+        others = [impl for impl in implementations.names() if variant.version(impl)]
+        written = [name for name, v in VARIANTS.items() if v.version(config.impl)]
+        raise ValueError(f"--impl {config.impl} has no {config.variant} variant: choose "
+                         f"--impl {', '.join(others[:-1])} or {others[-1]}, or a variant "
+                         f"{implementations.get(config.impl).label} has ({', '.join(written)})")
     layers = variant.settings.get("hidden")
     if layers is not None and len(config.hidden) != len(layers):
         raise ValueError(f"--variant {config.variant} has {len(layers)} hidden layers, and "

@@ -44,8 +44,12 @@ from comparison.native_logs import filtered_stderr
 from comparison.results.store import InvalidResult, SaveFailed
 from comparison.training import TrainConfig, TrainingDiverged, train
 from comparison.training.config import COSTS, DTYPES, INITS
-from comparison.training.variants import VARIANTS
+from comparison.training.variants import VARIANTS, resolved
 from comparison.workdir import private_tempdir
+
+# The variants that train with a cost of their own (the NumPy version's cost class names it)
+OWN_COSTS = {name: variant.version("scratch").cost for name, variant in VARIANTS.items()
+             if variant.version("scratch").cost is not None}
 
 
 class CommandError(Exception):
@@ -187,8 +191,7 @@ def variant_settings() -> str:
     parts = [f"{name}: " + ", ".join(f"--{key.replace('_', '-')} {BookDefault(value)}"
                                      for key, value in variant.settings.items())
              for name, variant in VARIANTS.items() if variant.settings]
-    parts += [f"{name}: its own {variant.scratch_cost.name} cost"
-              for name, variant in VARIANTS.items() if variant.scratch_cost is not None]
+    parts += [f"{name}: its own {cost.name} cost" for name, cost in OWN_COSTS.items()]
     return "; ".join(parts)
 
 
@@ -328,18 +331,16 @@ def train_settings(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     """``TrainConfig``'s fields: what the user gave, else the variant's own settings, else the
     book's defaults. Asking for a cost the variant replaces is refused, not ignored."""
     name = str(args.variant)
-    variant = VARIANTS[name]
-    if variant.scratch_cost is not None and not isinstance(args.cost, BookDefault):
+    if name in OWN_COSTS and not isinstance(args.cost, BookDefault):
         parser.error(f"--variant {name} trains with its own cost "
-                     f"({variant.scratch_cost.name}); leave out --cost")
-    settings = {}
-    for field in TrainConfig.__dataclass_fields__:
-        value = getattr(args, field, None)
-        if isinstance(value, BookDefault):
-            value = variant.settings.get(field, value.value)
-        if value is not None:
-            settings[field] = tuple(value) if field == "hidden" else value
-    return settings
+                     f"({OWN_COSTS[name].name}); leave out --cost")
+    options = {field: getattr(args, field, None) for field in TrainConfig.__dataclass_fields__}
+    given = {k: v for k, v in options.items()
+             if v is not None and not isinstance(v, BookDefault)}
+    defaults = {k: v.value for k, v in options.items() if isinstance(v, BookDefault)}
+    settings = resolved(defaults, VARIANTS[name], given)
+    return {field: tuple(value) if field == "hidden" else value
+            for field, value in settings.items() if value is not None}
 
 
 def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -371,9 +372,8 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
           f"({n_train} training images from {data.source})")
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught and reported
         record = train(config, data)
-    own_cost = VARIANTS[config.variant].scratch_cost
-    if own_cost is not None:  # what actually trained, not the option it replaced
-        record["config"]["cost"] = own_cost.name
+    if config.variant in OWN_COSTS:  # what actually trained, not the option it replaced
+        record["config"]["cost"] = OWN_COSTS[config.variant].name
     if config.train_size is not None:  # what was used, not more than the data holds
         record["config"]["train_size"] = n_train
     record["dataset"] = {"name": data.name, "source": data.source, "checksum": data.checksum,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from comparison.arguments import nonempty_path
 from comparison.atomic import write_atomically
-from comparison.results import machines, store
+from comparison.results import machines, store, typed
 
 USAGE_RECORD = ("package the current full speed and time-to-accuracy results as a machine "
                 "record (docs/records/machines/NAME.json)")
@@ -99,22 +99,27 @@ def _why(j) -> str:
     return f"{j.reason}; {j.number}" if j.reason else j.number
 
 
-def results_of(path: Path) -> dict[str, dict]:
+def results_of(path: Path) -> dict[str, object]:
     """The results in a folder (each valid one; the others are named and skipped) or in a
-    machine record."""
+    machine record, each its experiment's typed ``Result``, as the verdicts read them."""
     from comparison.experiments import EXPERIMENTS
+    from comparison.report.machines import read
+    from comparison.results.read import typed_result
 
     if path.is_file():
-        return dict(machines.load(path)["results"])
+        return read({path.stem: machines.load(path)})[path.stem].results
     if not path.is_dir():
         raise machines.RecordError(f"{path} is neither a results folder nor a machine record")
     found = {}
     for name in EXPERIMENTS:
         if (path / f"{name}.json").exists():
             try:
-                found[name] = store.load(name, path)
+                found[name] = typed_result(name, store.load(name, path))
             except store.StaleResult as error:
                 print(f"skipped: {error}")
+            except typed.ShapeError as error:
+                print(f"skipped: {path / name}.json does not have the shape this code reads "
+                      f"({error})")
     if not found:
         raise machines.RecordError(f"{path} holds no result to compare")
     return found

@@ -1,9 +1,11 @@
-"""Tiny IDX datasets built on the fly, so the suite needs no network and no shared data."""
+"""Tiny IDX datasets built on the fly, so the suite needs no network and no shared data; the
+stored quick run in ``fixtures/quick-run/`` read as the pages read it (typed results)."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,8 +14,21 @@ import pytest
 
 from comparison import data
 from comparison.data import Dataset, DatasetSpec, Split
+from comparison.results.read import typed_result
 
 N_TRAIN, N_TEST, N_VALIDATION = 120, 30, 20
+FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
+
+
+def fixture_record(name: str) -> dict:
+    """The stored quick-run result of experiment ``name``, as the JSON holds it."""
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def typed_records(records: dict[str, dict]) -> dict:
+    """Stored records (perhaps perturbed) as the verdicts and pages read them: each its
+    experiment's typed ``Result``."""
+    return {key: typed_result(record["name"], record) for key, record in records.items()}
 
 
 def idx_bytes(array: np.ndarray) -> bytes:

@@ -1,8 +1,13 @@
 """The book page's chances: exact intervals that a handful of seeds cannot narrow."""
 
+from dataclasses import replace
+
 import pytest
 
-from comparison.report.chances import chances, exact_interval
+from comparison.report.chances import chances
+from comparison.results.read import typed_result
+from comparison.stats import exact_interval
+from tests.conftest import fixture_record
 
 
 @pytest.mark.parametrize(("k", "n", "low", "high"), [
@@ -17,6 +22,7 @@ def test_the_exact_interval_matches_published_values(k, n, low, high):
 
 
 def test_three_seeds_that_all_missed_exclude_almost_nothing():
-    row = {"book": 0.9542, "per_seed": [0.95, 0.951, 0.949]}
-    value, low, high = chances(row)["best_of_3"]
+    row = replace(typed_result("book", fixture_record("book")).rows[0], book=0.9542,
+                  per_seed=(0.95, 0.951, 0.949))
+    value, low, high = chances(row).best_of_3
     assert (value, low) == (0.0, 0.0) and high > 0.97

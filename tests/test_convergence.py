@@ -1,12 +1,14 @@
 """Time to accuracy: the clock stops while the test accuracy is measured, and the first time
 a target is reached is what counts."""
 
+import json
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from comparison.experiments import convergence
 from comparison.experiments.harness.context import Context
 from comparison.report import convergence as report
+from comparison.results import typed
 from comparison.training import TrainConfig
 from comparison.training.runners import make_runner
 
@@ -43,10 +45,12 @@ def test_a_smoke_run_reports_every_implementation_and_target(tiny):
     context = Context(data_dir=str(folder), progress=False)
     config = replace(convergence.make_config("smoke", context), threads=1,
                      implementations=("scratch", "torch"))
-    record = convergence.run(config, context) | {"config": asdict(config)}
-    assert len(record["rows"]) == 2 * 2 * 2  # settings x implementations x targets
-    assert all(r["seconds"] is None or r["seconds"] > 0 for r in record["rows"])
-    assert len(report.summary_table(record).splitlines()) == 2 + 8  # header, rule, rows
-    quotes = report.quotes(record)
+    result = convergence.run(config, context)
+    assert len(result.rows) == 2 * 2 * 2  # settings x implementations x targets
+    assert all(r.seconds is None or r.seconds > 0 for r in result.rows)
+    assert len(report.summary_table(result).splitlines()) == 2 + 8  # header, rule, rows
+    quotes = report.quotes(result)
     assert "smoke-profile run used the first 100 training images" in quotes["profile_note"]
-    assert [figure for figure, _ in report.figures(record)] == ["convergence"]
+    assert [figure for figure, _ in report.figures(result)] == ["convergence"]
+    stored = json.loads(json.dumps(typed.to_json(result)))
+    assert typed.from_json(convergence.Result, stored) == result, "it reads back as written"

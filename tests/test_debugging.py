@@ -4,8 +4,9 @@ the same way every time for a seed, and the diagnosability page renders from its
 from __future__ import annotations
 
 import functools
+import json
 import re
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +16,15 @@ from comparison import data
 from comparison.experiments import debugging
 from comparison.experiments.bugs import BUGS, Absent, Plant
 from comparison.experiments.bugs.programs import make_program
+from comparison.experiments.debugging.result import NOT_MEASURED, OUTCOMES, Cell, Result
 from comparison.experiments.harness.context import Context
 from comparison.experiments.harness.machine import Threads
 from comparison.report import debugging as page
+from comparison.results import typed
+from comparison.results.read import typed_result
 from comparison.training import TrainConfig, installed, minibatches
 from comparison.training.runners import scratch_network
-from tests.conftest import make_arrays, write_dataset
+from tests.conftest import fixture_record, make_arrays, write_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDS_KERAS = pytest.mark.skipif("keras" not in installed(),
@@ -69,69 +73,89 @@ def test_every_planted_bug_changes_what_the_program_does(digits, name, impl):
 
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory):
-    """The smoke profile on tiny data: (record, config, context)."""
+    """The smoke profile on tiny data: (result, config, context)."""
     folder = tmp_path_factory.mktemp("tiny")
     patch = pytest.MonkeyPatch()
     patch.setitem(data.SPECS, "mnist", write_dataset(folder, make_arrays()))
     patch.delenv(data.ENV_VAR, raising=False)
     context = Context(data_dir=str(folder), progress=False, workers=1)
     config = debugging.make_config("smoke", context)
-    yield _record(config, context), config, context
+    yield debugging.run(config, context), config, context
     patch.undo()
 
 
-def _record(config, context) -> dict:
-    return {"name": "debugging", "config": asdict(config), **debugging.run(config, context)}
-
-
-def _outcomes(record: dict, impls: tuple[str, ...]) -> list[dict]:
-    return [{k: v for k, v in row.items() if k != "seconds"} for row in record["rows"]
-            if row["impl"] in impls]
+def _outcomes(result: Result, impls: tuple[str, ...]) -> list[Cell]:
+    return [replace(cell, seconds=None) for cell in result.cells if cell.impl in impls]
 
 
 @pytest.fixture(scope="module")
-def without_keras(smoke) -> dict:
+def without_keras(smoke) -> Result:
     """The smoke profile run again, as if Keras were not installed."""
     _, config, context = smoke
-    return _record(replace(config, implementations=("scratch", "torch")), context)
+    return debugging.run(replace(config, implementations=("scratch", "torch")), context)
+
+
+def test_the_result_is_stored_and_read_back_unchanged(smoke, without_keras):
+    for result in (smoke[0], without_keras):
+        stored = json.loads(json.dumps({"name": "debugging", **typed.to_json(result)}))
+        assert typed_result("debugging", stored) == result
+        assert [Cell.read(row, "row") for row in stored["rows"]] == list(result.cells)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda rows: rows[0].update(steps="0"), "result.rows[0].steps is a string, not a whole "
+                                             "number"),
+    (lambda rows: rows[4].update({"tool gradcheck": 1}), "result.rows[4].tool gradcheck is a "
+                                                         "whole number, not true or false or "
+                                                         "null"),
+    (lambda rows: rows[3].pop("caught_by"), "result.rows[3] does not have the columns of a "
+                                            "cell whose outcome is 'silent'"),
+    (lambda rows: rows[2].update(caught_by=""), "result.rows[2] does not have the columns of "
+                                                "a cell whose outcome is 'cannot occur here'"),
+])
+def test_a_row_of_another_shape_is_refused_naming_it(change, message):
+    record = fixture_record("debugging")
+    change(record["rows"])
+    with pytest.raises(typed.ShapeError) as error:
+        typed_result("debugging", record)
+    assert str(error.value) == message
 
 
 def test_the_classification_is_deterministic_for_a_seed(smoke, without_keras):
-    record, _, _ = smoke
-    assert _outcomes(without_keras, ("scratch", "torch")) == _outcomes(record,
+    result, _, _ = smoke
+    assert _outcomes(without_keras, ("scratch", "torch")) == _outcomes(result,
                                                                       ("scratch", "torch"))
-    assert {row["outcome"] for row in record["rows"]} <= {*debugging.OUTCOMES,
-                                                           debugging.NOT_MEASURED}
+    assert {cell.outcome for cell in result.cells} <= {*OUTCOMES,
+                                                       NOT_MEASURED}
 
 
 def test_every_cell_is_classified_by_the_stated_rule(smoke):
-    record, config, _ = smoke
-    for row in record["rows"]:
-        plant = getattr(BUGS[row["bug"]], row["impl"])
+    result, config, _ = smoke
+    for cell in result.cells:
+        plant = getattr(BUGS[cell.bug], cell.impl)
         if isinstance(plant, Absent):
-            assert row["outcome"] == "cannot occur here"
-        elif row["impl"] in config.implementations:
-            caught = any(row[f"tool {tool}"] for tool in config.tools[row["impl"]])
-            assert row["outcome"] == debugging.classify("exception" in row, caught)
-    for impl, n in page.diagnosis_numbers(record).items():
-        assert n["loud"] + n["caught_by_tool"] + n["silent"] == n["measured"]
-        assert n["measured"] + n["cannot_occur"] == n["bugs"] == len(BUGS), impl
+            assert cell.outcome == "cannot occur here"
+        elif cell.impl in config.implementations:
+            caught = any(cell.tools[tool] for tool in config.tools[cell.impl])
+            assert cell.outcome == debugging.classify(cell.crash is not None, caught)
+    for impl, n in result.tallies.items():
+        assert n.loud + n.caught_by_tool + n.silent == n.measured
+        assert n.measured + n.cannot_occur == n.bugs == len(BUGS), impl
 
 
 def test_keras_cells_say_not_measured_without_its_extra(without_keras):
-    keras = [row for row in without_keras["rows"] if row["impl"] == "keras"]
-    assert {row["outcome"] for row in keras} == {debugging.NOT_MEASURED, "cannot occur here"}
-    assert page.diagnosis_numbers(without_keras)["keras"]["measured"] == 0
+    keras = [cell for cell in without_keras.cells if cell.impl == "keras"]
+    assert {cell.outcome for cell in keras} == {NOT_MEASURED, "cannot occur here"}
+    assert without_keras.tallies["keras"].measured == 0
     assert "not measured" in page.debugging_summary(without_keras)
 
 
 def test_the_page_renders_from_a_smoke_result(smoke, without_keras):
-    record, _, _ = smoke
     markdown = (ROOT / "docs" / "diagnosability.md").read_text()
     tables = set(re.findall(r"<!-- result:table debugging\.(\w+) -->", markdown))
     values = set(re.findall(r"<!-- result:value debugging\.(\w+) -->", markdown))
     assert tables and tables <= set(page.TABLES)
-    for result in (record, without_keras):
+    for result in (smoke[0], without_keras):
         assert values <= set(page.quotes(result))
         rendered = {name: page.TABLES[name](result) for name in page.TABLES}
         assert rendered["outcomes"].count("\n") == len(BUGS) + 1  # header, rule, a row per bug

@@ -18,6 +18,7 @@ from matplotlib.transforms import Bbox
 
 from comparison.report.figures import plain_log_labels, theme_style
 from comparison.report.pages import presenter
+from comparison.results.read import typed_result
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
 MIN_PLOT_SHARE = 0.6  # of the figure's height, as saved (labels, titles and legends included)
@@ -29,7 +30,7 @@ def drawn() -> list[tuple[str, object]]:
         for path in sorted(FIXTURES.glob("*.json")):
             record = json.loads(path.read_text())
             plots = getattr(presenter(record["name"]), "figures", None)
-            for figure_id, figure in plots(record) if plots else ():
+            for figure_id, figure in plots(typed_result(record["name"], record)) if plots else ():
                 for ax in figure.axes:
                     plain_log_labels(ax)
                 FigureCanvasAgg(figure).draw()

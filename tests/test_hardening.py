@@ -68,7 +68,6 @@ def write_record(folder: Path, record: dict, rehash: bool = True) -> Path:
 def hostile_record() -> dict:
     record = json.loads(GPU_RECORD.read_text())
     record["provenance"].update(HOSTILE)
-    record["config"]["repeats"] = "<script>repeats</script>"  # read by the statistic's text
     return record
 
 
@@ -92,7 +91,17 @@ def test_every_string_in_the_provenance_box_is_escaped(tmp_path):
     assert_inert(box)
     shown = html.unescape(as_html(box))
     assert HOSTILE["cpu"] in shown and HOSTILE["gpu"] in shown  # shown, as typed
-    assert "median of <script>repeats</script> timed repeats" in shown
+    assert "median of 5 timed repeats" in shown  # the config's, read by the statistic's text
+
+
+def test_markup_where_the_config_has_a_number_fails_the_build(tmp_path):
+    """The statistic's text shows config values: one that is not the number its class says is
+    refused with the record, before any page shows it."""
+    record = hostile_record()
+    record["config"]["repeats"] = "<script>repeats</script>"
+    with pytest.raises(SiteError, match=r"speed-gpu\.json: result speed cannot be shown "
+                                        r"\(ShapeError: 'result\.config is an object"):
+        committed_record(write_record(tmp_path, record), tmp_path)
 
 
 def test_a_committed_record_edited_by_hand_fails_the_build(tmp_path):
@@ -123,18 +132,18 @@ def test_a_record_of_an_unknown_experiment_fails_the_build(tmp_path):
 
 def test_a_record_its_presenter_cannot_read_fails_the_build_with_a_message(tmp_path):
     """A file that passed the store's checks (its hash recomputed) but holds a string where a
-    number belongs: a SiteError naming it, not a traceback."""
+    number belongs, or lacks a field: a SiteError naming the field, not a traceback."""
     record = json.loads(GPU_RECORD.read_text())
-    cuda = next(row for row in record["rows"] if "CUDA" in row["path"])
+    index, cuda = next((i, row) for i, row in enumerate(record["rows"]) if "CUDA" in row["path"])
     cuda["seconds_per_epoch"] = "fast"
-    loaded = committed_record(write_record(tmp_path, record), tmp_path)
-    site = Site(tmp_path, {"speed-gpu": loaded}, {"speed-gpu"}, [], tmp_path)
-    with pytest.raises(SiteError, match=r"result speed-gpu cannot be shown \(TypeError.*re-run"):
-        site.block("table", "speed-gpu.speedups", "performance.md")
-    with pytest.raises(SiteError, match="performance.md: result speed-gpu cannot be shown"):
-        site.value("speed-gpu", "faster_at", "performance.md")
-    record["rows"][0].pop("path")  # a missing field: the figures cannot be drawn
-    with pytest.raises(SiteError, match="speed-gpu.json: result speed cannot be shown"):
+    field = rf"rows\[{index}\]\.seconds_per_epoch is a string"
+    with pytest.raises(SiteError, match=rf"speed-gpu\.json: result speed cannot be shown "
+                                        rf".*{field}.*re-run"):
+        committed_record(write_record(tmp_path, record), tmp_path)
+    cuda["seconds_per_epoch"] = 1.0
+    record["rows"][0].pop("path")  # a missing field
+    with pytest.raises(SiteError, match=r"speed-gpu\.json: result speed cannot be shown "
+                                        r".*rows\[0\]\.path is missing"):
         committed_record(write_record(tmp_path, record), tmp_path)
 
 

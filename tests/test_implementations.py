@@ -16,6 +16,7 @@ from comparison.report import convergence as report_convergence
 from comparison.report.figures import COLOURS, LABELS
 from comparison.report.markdown import EXTRA_FILES, IMPL_NAMES, SHORT_NAMES
 from comparison.report.verdicts import BEYOND_SEEDS, FRAMEWORK_NAMES, SEED_FRAMEWORKS
+from comparison.results.read import typed_result
 from comparison.training import TrainConfig, installed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
@@ -56,12 +57,13 @@ def test_the_pages_draw_a_registered_implementation_from_its_results(toy):
     for row in code["rows"]:
         row["toy_lines"], row["toy_functions"] = row["scratch_lines"], row["scratch_functions"]
     code["totals"]["toy"] = code["totals"]["scratch"]
-    assert "lines, Toy (NumPy, again)" in report_code.code_roles(code).splitlines()[0]
+    header = report_code.code_roles(typed_result("code", code)).splitlines()[0]
+    assert "lines, Toy (NumPy, again)" in header
 
     record = json.loads((FIXTURES / "convergence.json").read_text())
     record["curves"] += [copy.deepcopy(c) | {"impl": "toy"} for c in record["curves"]
                          if c["impl"] == "scratch"]
-    figure = report_convergence.curves_figure(record)
+    figure = report_convergence.curves_figure(typed_result("convergence", record))
     lines = [line for ax in figure.axes for line in ax.get_lines()
              if line.get_label() == "Toy (NumPy, again)"]
     assert lines and lines[0].get_color() == "#56B4E9"

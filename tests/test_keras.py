@@ -66,8 +66,8 @@ def test_tensorboard_callback_logs_what_fit_returns(digits, tmp_path):
                                                  epochs=2, batch_size=10, log_dir=tmp_path)
     board = read_back_keras(tmp_path, history)
     assert len(history["loss"]) == 2 and len(history["val_loss"]) == 2
-    assert board["scalar_max_difference"] < 1e-6
-    assert board["histograms"] == 4 * 2, "a kernel and a bias per layer, every epoch"
+    assert board.scalar_max_difference < 1e-6
+    assert board.histograms == 4 * 2, "a kernel and a bias per layer, every epoch"
 
 
 def test_keras_export_round_trip_gives_the_same_outputs(digits, tmp_path):

@@ -15,6 +15,7 @@ from comparison.report import machines as across
 from comparison.report import site as site_module
 from comparison.report.site import Site
 from comparison.results import machines, store
+from tests.conftest import typed_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,14 +84,26 @@ def records_folder(tmp_path: Path, *cpus: str, protocol: int | None = None) -> P
 
 
 def test_a_record_of_another_protocol_is_shown_flagged_and_counted_nowhere(tmp_path):
-    recorded = machines.load_all(records_folder(tmp_path, "Old CPU", protocol=0))
-    build = {"speed": fixture("speed"), "convergence": fixture("convergence")}
-    assert "other protocol" in across.outcomes_table(build, recorded)
+    recorded = across.read(machines.load_all(records_folder(tmp_path, "Old CPU", protocol=0)))
+    stored = {"speed": fixture("speed"), "convergence": fixture("convergence")}
+    build = typed_records(stored)
+    table = across.outcomes_table(build, recorded, across.build_machine(stored))
+    assert "other protocol" in table and "this build (AMD EPYC, 2 CPUs, scipy-openblas" in table
     claim = across.machine_claims()[0]
     assert across.agreement(claim, build, recorded) == ""
-    recorded |= machines.load_all(records_folder(tmp_path, "New CPU"))
+    recorded |= across.read(machines.load_all(records_folder(tmp_path, "New CPU")))
     assert "of 2 runs: this build and 1 machine record" in across.agreement(claim, build,
                                                                            recorded)
+
+
+def test_a_record_whose_results_the_code_cannot_read_is_refused_naming_it(tmp_path):
+    record = machines.make(full_results(), "abc")
+    record["results"]["speed"]["rows"][0]["median_s"] = "fast"
+    record["results"]["speed"]["outputs_hash"] = store.outputs_hash(record["results"]["speed"])
+    record["outputs_hash"] = store.outputs_hash(record)
+    with pytest.raises(machines.RecordError, match=r"amd-epyc-2cpu-scipy-openblas does not "
+                                                   r"have the shape .*rows\[0\]\.median_s"):
+        across.read({record["name"]: machines.check(record, "x")})
 
 
 def test_merge_checks_every_record_before_copying_any(tmp_path, capsys):

@@ -10,14 +10,19 @@ a result that no run checked, so it fails this test, unless the sentence explain
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from comparison.experiments.harness import timing
+from comparison import stats
+from comparison.experiments.book import SETTINGS
+from comparison.experiments.speed.result import Comparison, ThreadSpeedup
 from comparison.report.book import statistics_text
 from comparison.report.flexibility import variant_lines
 from comparison.report.speed.words import per_call_text, thread_slower
+from comparison.results.read import typed_result
+from tests.conftest import fixture_record
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWLIST = Path(__file__).with_name("prose_allowlist.txt")
@@ -103,14 +108,15 @@ def test_an_allowed_sentence_is_skipped_across_lines():
 
 # The sentences that replaced typed ones: each says what its numbers say, and no more.
 
-def _ratio(ratio: float, low: float, high: float, outcome: str) -> dict:
-    return {"ratio": ratio, "low": low, "high": high, "outcome": outcome}
+def _ratio(ratio: float, low: float, high: float, outcome: str) -> Comparison:
+    return Comparison("batch", 10, 30, "keras steps_per_execution float32", "keras float32",
+                      ratio, low, high, 0.98, outcome)
 
 
 @pytest.mark.parametrize("outcome, says", [
-    (timing.FASTER, "part of its time there goes into `fit`'s call from Python"),
-    (timing.TIED, "this run does not show that `fit`'s call"),
-    (timing.SLOWER, "this run does not show that `fit`'s call")])
+    (stats.FASTER, "part of its time there goes into `fit`'s call from Python"),
+    (stats.TIED, "this run does not show that `fit`'s call"),
+    (stats.SLOWER, "this run does not show that `fit`'s call")])
 def test_keras_per_step_call_is_blamed_only_when_steps_per_execution_is_faster(outcome, says):
     sentence = per_call_text(_ratio(0.41, 0.27, 0.52, outcome), 10)
     assert says in sentence and "0.41x [0.27–0.52] the time without it" in sentence
@@ -121,23 +127,27 @@ def test_keras_per_step_call_untimed_is_said_to_be_unknown():
 
 
 def test_threads_explained_only_where_more_threads_were_slower():
-    point = {"path": "torch float32", "batch_size": 10, "width": 30, "threads": 2}
-    assert thread_slower([point | {"outcome": timing.TIED}]) == ""
-    said = thread_slower([point | {"outcome": timing.SLOWER}])
+    def point(outcome: str) -> ThreadSpeedup:
+        return ThreadSpeedup("torch float32", 10, 30, 2, 1.5, 1.2, 1.8, 0.98, outcome)
+    assert thread_slower((point(stats.TIED),)) == ""
+    said = thread_slower((point(stats.SLOWER),))
     assert said.startswith("More threads were slower here: torch float32 on 2 threads at "
                            "mini-batch 10, width 30.")
 
 
 def test_each_book_setting_is_scored_at_the_epoch_its_config_names():
-    settings = {"ch1-30": {"statistic": "best"}, "ch3-100": {"statistic": "final"},
-                "ch1-100": {"statistic": "best"}}
+    settings = {name: SETTINGS[name] for name in ("ch1-30", "ch3-100", "ch1-100")}
+    assert [s.statistic for s in settings.values()] == ["best", "final", "best"]
     assert statistics_text(settings) == ("the best epoch for ch1-30 and ch1-100, the final "
                                           "epoch for ch3-100")
 
 
 def test_a_variant_costs_the_lines_counted_in_each_implementation():
-    record = {"config": {"implementations": ["scratch", "torch", "keras"]},
-              "rows": [{"variant": "two-hidden", "impl": impl, "lines_touched": lines}
-                       for impl, lines in (("scratch", 1), ("torch", 0), ("keras", 3))]}
-    assert variant_lines(record, "two-hidden") == ("1 line added or changed from scratch, "
+    stored = typed_result("flexibility", fixture_record("flexibility"))
+    counts = {"scratch": 1, "torch": 0, "keras": 3}
+    rows = tuple(replace(r, lines_touched=counts[r.impl]) for r in stored.rows
+                 if r.variant == "two-hidden" and r.impl in counts)
+    result = replace(stored, rows=rows,
+                     config=replace(stored.config, implementations=tuple(counts)))
+    assert variant_lines(result, "two-hidden") == ("1 line added or changed from scratch, "
                                                    "0 in PyTorch and 3 in Keras")

@@ -5,7 +5,7 @@ import copy
 import json
 import threading
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,14 +14,18 @@ import pytest
 import torch
 from threadpoolctl import threadpool_info
 
+from comparison import stats
 from comparison.experiments import speed
 from comparison.experiments.harness import machine, timing
 from comparison.experiments.harness.context import Context
 from comparison.experiments.speed import probes as speed_probes
 from comparison.experiments.speed import split as speed_split
+from comparison.experiments.speed.result import PerStep, Result
 from comparison.report import gpu, lint
 from comparison.report import speed as report
-from comparison.report.speed import products as report_products
+from comparison.results import typed
+from comparison.results.read import typed_result
+from tests.conftest import fixture_record
 
 GPU_RECORD = Path(__file__).resolve().parents[1] / "docs" / "records" / "speed-gpu.json"
 
@@ -45,27 +49,27 @@ def noisy(ratio: float, rounds: int = 9) -> tuple[list[float], list[float]]:
 @pytest.mark.parametrize("ratio, expected", [(0.5, "faster"), (2.0, "slower"), (1.0, "tied")])
 def test_the_paired_ratio_decides_faster_slower_or_tied(ratio, expected):
     a, b = noisy(ratio)
-    found = timing.paired_ratio(a, b)
-    assert timing.decided(found) == expected
+    found = stats.paired_ratio(a, b)
+    assert stats.decided(found) == expected
     assert found.low <= found.median <= found.high
     # Unpaired, the round-to-round drift would swamp the 2x: B's own range spans 1 to 2.
-    assert timing.median_interval(b).high / timing.median_interval(b).low > 1.5
+    assert stats.median_interval(b).high / stats.median_interval(b).low > 1.5
 
 
 def test_intervals_are_order_statistics_with_their_true_coverage():
-    assert timing.MIN_SAMPLES == 6  # the fewest samples whose range covers the median at 95%
-    six = timing.median_interval([5, 1, 3, 2, 6, 4])
+    assert stats.MIN_SAMPLES == 6  # the fewest samples whose range covers the median at 95%
+    six = stats.median_interval([5, 1, 3, 2, 6, 4])
     assert (six.median, six.low, six.high) == (3.5, 1, 6) and six.coverage == 1 - 2 / 64
-    nine = timing.median_interval(range(1, 10))
-    assert (nine.low, nine.high) == (2, 8) and nine.coverage >= timing.CONFIDENCE
-    three = timing.paired_ratio([1, 1, 1], [2, 2.1, 2.2])  # all below 1, but only 3 rounds
-    assert three.high < 1 and three.coverage == 0.75 and timing.decided(three) == "tied"
+    nine = stats.median_interval(range(1, 10))
+    assert (nine.low, nine.high) == (2, 8) and nine.coverage >= stats.CONFIDENCE
+    three = stats.paired_ratio([1, 1, 1], [2, 2.1, 2.2])  # all below 1, but only 3 rounds
+    assert three.high < 1 and three.coverage == 0.75 and stats.decided(three) == "tied"
 
 
 def test_outcome_needs_the_whole_interval_on_one_side_of_one():
-    assert timing.outcome(0.8, 0.99) == "faster"
-    assert timing.outcome(1.01, 1.3) == "slower"
-    assert timing.outcome(0.9, 1.1) == timing.outcome(0.99, 1.0) == "tied"
+    assert stats.outcome(0.8, 0.99) == "faster"
+    assert stats.outcome(1.01, 1.3) == "slower"
+    assert stats.outcome(0.9, 1.1) == stats.outcome(0.99, 1.0) == "tied"
 
 
 @pytest.mark.parametrize("outcomes, expected", [
@@ -76,7 +80,7 @@ def test_outcome_needs_the_whole_interval_on_one_side_of_one():
     (["tied", "tied", "tied", "tied"], None),
 ])
 def test_ahead_from_is_the_start_of_the_last_run_of_wins(outcomes, expected):
-    assert timing.ahead_from([10, 20, 50, 100], outcomes) == expected
+    assert stats.ahead_from([10, 20, 50, 100], outcomes) == expected
 
 
 def test_rounds_visit_every_job_once_in_a_fresh_seeded_order_with_twins_apart():
@@ -204,7 +208,9 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
     start = time.perf_counter()
     result = speed.run(config, context)
     assert time.perf_counter() - start < 60
-    record = json.loads(json.dumps(result | {"config": asdict(config), "name": "speed"}))
+    assert isinstance(result, Result) and result.config == config
+    record = json.loads(json.dumps(typed.to_json(result) | {"name": "speed"}))
+    assert typed.from_record(Result, record) == result, "the file reads back as the result"
     rounds = record["config"]["repeats"]
     ok = [r for r in record["rows"] if r["status"] == "ok"]
     assert ok and all(len(r["times_s"]) == rounds for r in ok)
@@ -232,49 +238,55 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
                    if r["sweep"] != "split"), "one habit at a time is timed at the split only"
     assert set(record["imports"]) == {"scratch", "torch"}
     for name, table in report.TABLES.items():
-        assert table(record).startswith("|"), name
-    quotes = report.quotes(record)
+        assert table(result).startswith("|"), name
+    quotes = report.quotes(result)
     assert "tied within noise" in quotes["batch_crossover_f32"]
     assert "[" in quotes["torch_vs_scratch_b10"], "every ratio carries its interval"
     assert any("rounds" in flag for flag in report.noise_flags(record))
-    assert [figure for figure, _ in report.figures(record)] == [
+    assert [figure for figure, _ in report.figures(result)] == [
         "speed-ratios", "speed-batch", "speed-width", "speed-threads", "speed-gap"]
     quiet = copy.deepcopy(record)
     quiet["machine"]["load"]["busy_reasons"] = []
     quiet["noise_floor"] = [n | {"agree": True} for n in quiet["noise_floor"]]
-    quiet["machine"]["recompiled_during_timing"] = False
-    quiet["config"]["repeats"] = timing.MIN_SAMPLES
+    quiet["machine"]["recompiled_during_timing"] = 0
+    quiet["config"]["repeats"] = stats.MIN_SAMPLES
     quiet["machine"]["unsettled_samples"] = 0
     assert report.noise_flags(quiet) == []
     unsettled = copy.deepcopy(quiet)
     unsettled["machine"]["unsettled_samples"] = 3
     assert ["3 samples began" in flag for flag in report.noise_flags(unsettled)] == [True]
-    assert not [v for v in report.quotes(quiet).values() if lint.missing(v)], \
-        "a quiet run's quotes read as numbers the lint accepts"
+    assert not [v for v in report.quotes(typed_result("speed", quiet)).values()
+                if lint.missing(v)], "a quiet run's quotes read as numbers the lint accepts"
 
 
-def test_the_old_gpu_record_still_renders_and_says_it_has_no_intervals():
+def test_the_old_gpu_record_reads_back_renders_and_says_it_has_no_intervals():
     record = json.loads(GPU_RECORD.read_text())
+    recorded = typed_result("speed", record | {"current": False})
+    result = recorded.result
+    assert typed.to_json(result) == {k: v for k, v in record.items() if k not in typed.ENVELOPE}
+    assert not result.new_protocol and result.machine is None and not recorded.current
     assert report.noise_flags(record) == [report.OLD_PROTOCOL + "."]
-    assert report.speed_noise(record) == report.OLD_PROTOCOL
-    assert "(min–max" in report.speed_sweep(record, "batch")
-    quotes = gpu.gpu_quotes(record)
+    assert report.speed_noise(result) == report.OLD_PROTOCOL
+    assert "(min–max" in report.speed_sweep(result, "batch")
+    quotes = gpu.gpu_quotes(recorded)
     assert "old protocol" in quotes["protocol"] and "(median)" in quotes["best"]
     note = quotes["cpu_rows_note"]
     assert "width 3000" in note and "16 intra-op threads" in note and "unexplained" in note
-    assert [figure for figure, _ in report.figures(record)] == ["speed-batch", "speed-width"]
+    assert [figure for figure, _ in report.figures(result)] == ["speed-batch", "speed-width"]
 
 
 def test_a_gpu_record_with_samples_decides_by_the_paired_rule():
+    stored = typed_result("speed", fixture_record("speed"))
+
     def row(path, times):
-        return {"sweep": "batch", "path": path, "batch_size": 100, "width": 30, "status": "ok",
-                "times_s": times, "median_s": float(np.median(times)), "examples": 1000,
-                "seconds_per_epoch": float(np.median(times)) * 50}
+        return replace(stored.rows[0], sweep="batch", path=path, batch_size=100, width=30,
+                       times_s=tuple(times), median_s=float(np.median(times)), examples=1000,
+                       seconds_per_epoch=float(np.median(times)) * 50)
 
     gpu_times, cpu_times = noisy(0.5)
-    found = gpu.gpu_speedups({"rows": [row("scratch float32", cpu_times),
-                                       row("torch CUDA float32", gpu_times)]})
-    assert found[0]["outcome"] == "faster" and found[0]["low"] > 1
+    found = gpu.gpu_speedups(replace(stored, rows=(row("scratch float32", cpu_times),
+                                                   row("torch CUDA float32", gpu_times))))
+    assert found[0].outcome == "faster" and found[0].low > 1
 
 
 def test_flushing_subnormals_zeroes_numpys_tiny_results_in_this_thread_only_inside():
@@ -301,4 +313,4 @@ def test_the_habits_split_the_step_and_say_whether_they_add_up(tuned, adds_up):
     split = speed_split.habits(steps)
     assert split["denormals"]["s"] == pytest.approx(1.0)  # per step: 2 of 2 steps
     assert split["allocation"]["s"] == pytest.approx(0.5)
-    assert report_products.adds_up(split) is adds_up
+    assert typed.from_json(PerStep, split["interaction"]).adds_up is adds_up

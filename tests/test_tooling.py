@@ -21,12 +21,13 @@ def test_tensorboard_event_files_hold_the_logged_values(tmp_path):
                               {name: values[epoch - 1] for name, values in logged.items()},
                               example)
     board = read_back(tmp_path, logged)
-    assert board["scalar_tags"] == ["test_accuracy", "test_cost"]
-    assert board["scalar_max_difference"] < 1e-6
-    assert board["histogram_tags"] == ["layers.0.bias", "layers.0.weight", "layers.1.bias",
-                                       "layers.1.weight"]
-    assert board["histograms"] == 4 * 3
-    assert board["graph_nodes"] > 0
+    assert board.scalar_tags == ("test_accuracy", "test_cost")
+    assert board.scalar_max_difference < 1e-6
+    assert board.histogram_tags == ("layers.0.bias", "layers.0.weight", "layers.1.bias",
+                                    "layers.1.weight")
+    assert board.histograms == 4 * 3
+    assert board.graph_nodes > 0
+    assert board.logging_works
 
 
 def test_torch_export_round_trip_gives_the_same_outputs(tmp_path):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-import types
+from dataclasses import replace
 
 import pytest
 
+from comparison import stats
+from comparison.experiments.debugging.result import CAUGHT, LOUD, SILENT, Cell
+from comparison.experiments.speed import result as speed_result
+from comparison.experiments.tooling.result import CodeRow
 from comparison.report import markdown
 from comparison.report.verdicts import (
     BY_DEFINITION,
@@ -20,35 +23,56 @@ from comparison.report.verdicts import (
     ease,
     flexibility,
     performance,
+    time_to_accuracy,
 )
+from comparison.results.typed import Recorded
+from comparison.stats import Ratio
+from tests.conftest import fixture_record, typed_records
 
 ROLES = ("model and forward pass", "cost functions", "gradients (backpropagation)",
          "parameter update (SGD with L2)", "training loop over mini-batches")
 
 
-def code(scratch=(3, 2, 10, 2, 4), torch=(4, 2, 0, 3, 5), keras=(4, 2, 0, 3, 3)) -> dict:
-    rows = [{"role": role, "scratch_lines": s, "torch_lines": t, "keras_lines": k}
-            for role, s, t, k in zip(ROLES, scratch, torch, keras)]
-    return {"rows": rows, "totals": {"scratch": sum(scratch), "torch": sum(torch),
-                                     "keras": sum(keras)}, "profile": "full"}
+def code(scratch=(3, 2, 10, 2, 4), torch=(4, 2, 0, 3, 5), keras=(4, 2, 0, 3, 3),
+         profile="full"):
+    """The stored code result, with these lines per role in three implementations."""
+    stored = typed_records({"code": fixture_record("code")})["code"]
+    rows = tuple({"role": role, "scratch_lines": s, "torch_lines": t, "keras_lines": k}
+                 for role, s, t, k in zip(ROLES, scratch, torch, keras))
+    return replace(stored, config=replace(stored.config, profile=profile), rows=rows,
+                   totals={"scratch": sum(scratch), "torch": sum(torch), "keras": sum(keras)})
 
 
-def comparison(sweep: str, point: int, a: str, b: str, ratio: float, spread: float = 0.05):
-    key = "batch_size" if sweep == "batch" else "width"
-    other = {"batch_size": 100, "width": 30}
-    return {"sweep": sweep, **other, key: point, "a": a, "b": b, "ratio": ratio,
-            "low": ratio - spread, "high": ratio + spread, "coverage": 0.98}
+def stored_speed(busy: bool = False, noise_agrees: bool = True, **changes) -> speed_result.Result:
+    """The stored quick speed run as a full one on a machine that was quiet (or ``busy``),
+    its noise floor agreeing (or not), with ``changes``."""
+    stored = typed_records({"speed": fixture_record("speed")})["speed"]
+    load = replace(stored.machine.load, busy=busy,
+                   busy_reasons=("other work used 80%",) * busy)
+    first, *rest = stored.noise_floor
+    return replace(stored, config=replace(stored.config, profile="full", gpu=None, threads=2),
+                   machine=replace(stored.machine, load=load),
+                   noise_floor=(replace(first, agree=noise_agrees), *rest), **changes)
 
 
-def throughput_row(path: str, batch_size: int, seconds: float) -> dict:
-    return {"sweep": "batch", "path": path, "status": "ok", "batch_size": batch_size,
-            "threads": 2, "examples": 1000, "median_s": seconds, "low_s": 0.98 * seconds,
-            "high_s": 1.02 * seconds, "examples_per_s": 1000 / seconds}
+def comparison(sweep: str, point: int, a: str, b: str, ratio: float,
+               spread: float = 0.05) -> speed_result.Comparison:
+    at = {"batch_size": 100, "width": 30} | {"batch_size" if sweep == "batch" else "width": point}
+    low, high = ratio - spread, ratio + spread
+    return speed_result.Comparison(sweep, at["batch_size"], at["width"], a, b, ratio, low, high,
+                                   0.98, stats.outcome(low, high))
+
+
+def throughput_row(path: str, batch_size: int, seconds: float) -> speed_result.Row:
+    return speed_result.Row(sweep="batch", path=path, status="ok", batch_size=batch_size,
+                            width=30, threads=2, examples=1000, median_s=seconds,
+                            low_s=0.98 * seconds, high_s=1.02 * seconds,
+                            examples_per_s=1000 / seconds)
 
 
 def speed(batch=(2.0, 0.5), width=(2.0, 0.5), book=5.0, compiled=(0.9, 1.2),
           memory=(10, 30), imports=(0.1, 0.8), best=(1.0, 2.0), busy=False,
-          noise_agrees=True) -> dict:
+          noise_agrees=True) -> speed_result.Result:
     rows = [comparison("batch", b, path, "scratch float32", r) for b, r in zip((10, 1000), batch)
             for path in ("torch float32", "keras float32")]
     rows += [comparison("width", w, path, "scratch float32", r) for w, r in zip((30, 3000), width)
@@ -59,39 +83,45 @@ def speed(batch=(2.0, 0.5), width=(2.0, 0.5), book=5.0, compiled=(0.9, 1.2),
     timed = [throughput_row(path, 100, s) for path, s in
              (("scratch float32", best[0]), ("torch float32", best[1]),
               ("keras float32", best[1]))]
-    return {"comparisons": rows, "rows": timed, "config": {"gpu": None, "threads": 2},
-            "profile": "full",
-            "machine": {"load": {"busy": busy, "busy_reasons": ["other work used 80%"] * busy}},
-            "noise_floor": [{"agree": noise_agrees}, {"agree": True}],
-            "memory": {impl: {"training_mb": m} for impl, m in
-                       zip(("scratch", "torch", "keras"), (memory[0], memory[1], memory[1]))},
-            "imports": dict(zip(("scratch", "torch", "keras"), (imports[0], imports[1],
-                                                               imports[1])))}
+    impls = ("scratch", "torch", "keras")
+    return stored_speed(busy, noise_agrees, comparisons=tuple(rows), rows=tuple(timed),
+                        memory={impl: speed_result.Memory(100.0, 100.0 + m, m) for impl, m in
+                                zip(impls, (memory[0], memory[1], memory[1]))},
+                        imports=dict(zip(impls, (imports[0], imports[1], imports[1]))))
 
 
-def convergence(torch_seconds=(2.0,) * 6, keras_seconds=(2.0,) * 6) -> dict:
-    rows = [{"impl": impl, "batch_size": 10, "seed": seed, "target": 0.97, "reached": True,
-             "seconds": s} for impl, times in (("scratch", (1.0,) * 6), ("torch", torch_seconds),
-                                               ("keras", keras_seconds))
+def convergence(torch_seconds=(2.0,) * 6, keras_seconds=(2.0,) * 6):
+    """The stored quick run as a full one, its rows replaced by six seeds of these times."""
+    rows = [{"impl": impl, "batch_size": 10, "eta": 0.5, "seed": seed, "target": 0.97,
+             "reached": True, "seconds": s, "epochs": 1.0}
+            for impl, times in (("scratch", (1.0,) * 6), ("torch", torch_seconds),
+                                ("keras", keras_seconds))
             for seed, s in enumerate(times)]
-    return {"rows": rows, "profile": "full", "load": {"busy": False}}
+    record = fixture_record("convergence")
+    record["config"]["profile"] = "full"
+    return typed_records({"convergence": record | {"rows": rows}})["convergence"]
 
 
-def gpu_record(gpu_s: list[float], current: bool = True, intervals: bool = True) -> dict:
-    def row(path: str, b: int, s: float, k: int) -> dict:
-        times = {"times_s": [s * (1 + 0.01 * i) for i in range(6)]} if intervals else {}
-        return {"sweep": "batch", "path": path, "batch_size": b, "width": 30, "status": "ok",
-                "seconds_per_epoch": s, "median_s": s, "min_s": s, "max_s": s,
-                "examples": 50_000, **times}
-    rows = [row(path, b, s, k) for path, times in (("scratch float32", [1, 1, 1]),
-                                                   ("torch CUDA float32", gpu_s))
-            for k, (b, s) in enumerate(zip((10, 100, 1000), times))]
-    return {"rows": rows, "config": {"gpu": "Some GPU"}, "provenance": {"date_utc": "2026-01-01"},
-            "current": current}
+def gpu_record(gpu_s: list[float], current: bool = True, intervals: bool = True) -> Recorded:
+    """A GPU record, made on a quiet machine, with samples (or medians only)."""
+    def row(path: str, b: int, s: float) -> speed_result.Row:
+        times = tuple(s * (1 + 0.01 * i) for i in range(6)) if intervals else None
+        return speed_result.Row(sweep="batch", path=path, batch_size=b, width=30, threads=2,
+                                status="ok", seconds_per_epoch=s, median_s=s, min_s=s, max_s=s,
+                                examples=50_000, times_s=times)
+    rows = [row(path, b, s) for path, times in (("scratch float32", [1, 1, 1]),
+                                                ("torch CUDA float32", gpu_s))
+            for b, s in zip((10, 100, 1000), times)]
+    result = stored_speed(rows=tuple(rows))
+    return Recorded(replace(result, config=replace(result.config, gpu="Some GPU")),
+                    {"date_utc": "2026-01-01"}, current)
 
 
 def flexibility_record(scratch_accuracy=0.95, scratch_lines=40, torch_lines=5,
-                       torch_derivative=0, everyone=0.95, keras_conv=True) -> dict:
+                       torch_derivative=0, everyone=0.95, keras_conv=True):
+    """The stored flexibility result cut to two variants in three implementations, with these
+    lines and accuracies."""
+    stored = typed_records({"flexibility": fixture_record("flexibility")})["flexibility"]
     variants = ("baseline", "relu", "conv")
     rows = []
     for variant in variants:
@@ -101,51 +131,59 @@ def flexibility_record(scratch_accuracy=0.95, scratch_lines=40, torch_lines=5,
                 ("keras", torch_lines, torch_derivative, everyone)):
             if impl == "keras" and variant == "conv" and not keras_conv:
                 continue
-            rows.append({"variant": variant, "impl": impl, "lines_touched": lines,
-                         "derivative_lines": derivative, "test_accuracy": accuracy,
-                         "min_test_accuracy": accuracy, "max_test_accuracy": accuracy,
-                         "seconds_per_epoch": 1.0})
-    return {"rows": rows, "profile": "full",
-            "config": {"variants": {v: {} for v in variants},
-                       "implementations": ["scratch", "torch", "keras"]}}
+            rows.append(replace(stored.rows[0], variant=variant, impl=impl, lines_touched=lines,
+                                derivative_lines=derivative, test_accuracy=accuracy,
+                                min_test_accuracy=accuracy, max_test_accuracy=accuracy,
+                                seconds_per_epoch=1.0))
+    config = replace(stored.config, profile="full", implementations=("scratch", "torch", "keras"),
+                     variants={v: stored.config.variants[v] for v in variants})
+    return replace(stored, config=config, rows=tuple(rows))
 
 
-def tooling_record(histograms=20, difference=0.0, agree=1.0) -> dict:
-    board = {"histograms": histograms, "scalar_max_difference": difference,
-             "scalar_tags": ["a", "b"], "graph_nodes": 0}
-    export = {"predictions_agree": agree}
-    rows = [{"task": task, "impl": impl, "lines": 5} for task in ("curves and histograms",)
-            for impl in ("scratch", "torch", "keras")]
-    return {"rows": rows, "profile": "full", "tensorboard": {"torch": board, "keras": board},
-            "exports": {"scratch": {"predictions_agree": 1.0}, "torch": export, "keras": export},
-            "config": {"implementations": ["scratch", "torch", "keras"]}}
+def tooling_record(histograms=20, difference=0.0, agree=1.0):
+    """The stored tooling result in three implementations, PyTorch's and Keras's logging and
+    export as given."""
+    stored = typed_records({"tooling": fixture_record("tooling")})["tooling"]
+    board = replace(stored.tensorboard["keras"], histograms=histograms,
+                    scalar_max_difference=difference, scalar_tags=("a", "b"))
+    export = replace(stored.exports["torch"], predictions_agree=agree)
+    rows = tuple(CodeRow(task, impl, 5) for task in ("curves and histograms",)
+                 for impl in ("scratch", "torch", "keras"))
+    config = replace(stored.config, profile="full", implementations=("scratch", "torch", "keras"))
+    return replace(stored, config=config, rows=rows, tensorboard={"torch": board, "keras": board},
+                   exports={"scratch": replace(export, predictions_agree=1.0), "torch": export,
+                            "keras": export})
 
 
-def scalability_record(accuracy_gap=0.0, speedup=1.5, replicas=0.0, spread=0.05) -> dict:
-    rows = [{"batch_size": b, "processes": n, "test_accuracy": 0.95 + (n - 1) * accuracy_gap}
-            for b in (10, 100) for n in (1, 2)]
+def scalability_record(accuracy_gap=0.0, speedup=1.5, replicas=0.0, spread=0.05):
+    """The stored scalability result with these speed-ups and accuracies."""
+    stored = typed_records({"scalability": fixture_record("scalability")})["scalability"]
+    rows = tuple(replace(stored.rows[0], batch_size=b, processes=n,
+                         test_accuracy=0.95 + (n - 1) * accuracy_gap)
+                 for b in (10, 100) for n in (1, 2))
 
-    def ratio(r: float, spread: float) -> dict:
-        return {"ratio": r, "low": r - spread, "high": r + spread, "coverage": 0.98}
-    return {"cores": 2, "speedup": {"10": ratio(0.5, 0.05), "100": ratio(speedup, spread)},
-            "profile": "full",
-            "rows": rows, "one_vs_two_max_difference": 6e-4, "replica_max_difference": replicas}
+    def ratio(r: float, spread: float) -> Ratio:
+        return Ratio(r, r - spread, r + spread, 0.98)
+    return replace(stored, config=replace(stored.config, profile="full"), cores=2, rows=rows,
+                   speedup={10: ratio(0.5, 0.05), 100: ratio(speedup, spread)},
+                   one_vs_two_max_difference=6e-4, replica_max_difference=replicas)
 
 
 @pytest.fixture
-def debugging(monkeypatch):
-    """A stand-in presenter for the debugging result: shares per implementation."""
-    module = types.ModuleType("comparison.report.debugging")
-    module.diagnosis_numbers = lambda record: record["numbers"]
-    monkeypatch.setitem(sys.modules, "comparison.report.debugging", module)
+def debugging():
+    """The stored debugging result with ten bugs run in scratch and in PyTorch: so many silent,
+    so many loud, the rest caught by a standard tool."""
+    stored = typed_records({"debugging": fixture_record("debugging")})["debugging"]
 
-    def record(scratch_silent: int, torch_silent: int, torch_loud: int) -> dict:
-        def numbers(silent, loud):
-            return {"measured": 10, "silent": silent, "loud": loud,
-                    "caught_by_tool": 10 - silent - loud}
-        return {"numbers": {"scratch": numbers(scratch_silent, 0),
-                            "torch": numbers(torch_silent, torch_loud)}}
-    return record
+    def cells(impl: str, silent: int, loud: int) -> list[dict]:
+        outcomes = [SILENT] * silent + [LOUD] * loud + [CAUGHT] * (10 - silent - loud)
+        return [Cell(f"bug {k}", impl, outcome, seconds=0.1, correct_accuracy=0.9,
+                     accuracy=0.5, accuracy_loss=0.4).row() for k, outcome in enumerate(outcomes)]
+
+    def result(scratch_silent: int, torch_silent: int, torch_loud: int):
+        return replace(stored, rows=(*cells("scratch", scratch_silent, 0),
+                                     *cells("torch", torch_silent, torch_loud)))
+    return result
 
 
 CASES = {
@@ -157,11 +195,11 @@ CASES = {
         ({"speed": speed(batch=(2.0, 0.5))}, QUALIFIED),
         ({"speed": speed(batch=(2.0, 1.0), width=(2.0, 1.0))}, REFUTED),
         ({"speed": speed(batch=(1.0, 1.0), width=(1.0, 1.0))}, REFUTED),  # the same: measured
-        ({"speed": speed(batch=(1.0, 1.0), width=(1.0, 1.0)) | {"comparisons": [
-            c | {"low": 0.5, "high": 1.5} for c in speed()["comparisons"]]}}, UNDECIDED),
+        ({"speed": replace(speed(batch=(1.0, 1.0), width=(1.0, 1.0)), comparisons=tuple(
+            replace(c, low=0.5, high=1.5) for c in speed().comparisons))}, UNDECIDED),
         ({"speed": speed(batch=(0.5, 0.5), width=(0.5, 0.5), busy=True)}, UNDECIDED),
         ({"speed": speed(batch=(0.5, 0.5), width=(0.5, 0.5), noise_agrees=False)}, UNDECIDED)],
-    performance.faster_to_train: [
+    time_to_accuracy.faster_to_train: [
         ({"convergence": convergence((0.5,) * 6, (0.5,) * 6)}, SUPPORTED),
         ({"convergence": convergence((0.5,) * 6, (2.0,) * 6)}, QUALIFIED),
         ({"convergence": convergence()}, REFUTED),
@@ -266,9 +304,9 @@ def test_every_rule_can_reach_at_least_two_verdicts():
 def test_a_claim_without_its_result_is_not_measured_and_quick_is_provisional():
     claim = next(c for c in claims.CLAIMS if c.judge is ease.less_code)
     assert claims.judge(claim, {}).verdict == NOT_MEASURED
-    assert claims.provisional(claim, {"code": code() | {"profile": "quick"}})
+    assert claims.provisional(claim, {"code": code(profile="quick")})
     assert not claims.provisional(claim, {"code": code()})
-    table = claims.verdict_table({"code": code() | {"profile": "quick"}})
+    table = claims.verdict_table({"code": code(profile="quick")})
     assert "verdict--provisional" in table and "verdict--not-measured" in table
 
 

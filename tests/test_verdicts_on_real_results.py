@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from comparison.experiments import speed as speed_experiment
+from comparison.experiments.speed.paths import PATHS
 from comparison.report.debugging import CAUGHT, LOUD, SILENT
 from comparison.report.verdicts import (
     BY_DEFINITION,
@@ -32,7 +33,9 @@ from comparison.report.verdicts import (
     ease,
     flexibility,
     performance,
+    time_to_accuracy,
 )
+from tests.conftest import typed_records
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
@@ -225,7 +228,7 @@ def bugs(impl: str, outcome: str):
 PERTURBATIONS = {
     performance.frameworks_faster: [frameworks(0.01), frameworks(100), frameworks(1.0), busy,
                                     noisy],
-    performance.faster_to_train: [to_accuracy(0.5), to_accuracy(2.0), to_accuracy(None),
+    time_to_accuracy.faster_to_train: [to_accuracy(0.5), to_accuracy(2.0), to_accuracy(None),
                                   convergence_busy],
     performance.code_efficiency: [scale_times(0.01, "book per-example (float64)"),
                                   scale_times(100, "book per-example (float64)"), busy],
@@ -255,11 +258,11 @@ BY_CONSTRUCTION = {ease.hand_written, ease.frameworks_handle_it}
 
 
 def outcomes(rule, real: Records) -> set[str]:
-    found = {rule(copy.deepcopy(real)).verdict}
+    found = {rule(typed_records(real)).verdict}
     for perturb in PERTURBATIONS[rule]:
         records = copy.deepcopy(real)
         perturb(records)
-        found.add(rule(records).verdict)
+        found.add(rule(typed_records(records)).verdict)
     return found
 
 
@@ -272,7 +275,7 @@ def test_every_judged_claim_is_shown_to_move(real):
     """The meta-test: a claim is judged (then perturbed above), labelled by definition, or not
     measured whatever the data; nothing else."""
     for claim in claims.CLAIMS:
-        verdict = claims.judge(claim, real).verdict
+        verdict = claims.judge(claim, typed_records(real)).verdict
         if claim.judge in BY_CONSTRUCTION:
             assert verdict == BY_DEFINITION, claim.text
         elif claim.judge not in PERTURBATIONS:  # a proxy may be shown: it decides nothing
@@ -286,12 +289,12 @@ def test_a_run_that_failed_its_checks_decides_no_speed_claim(perturb, real):
     for rule in (performance.frameworks_faster, performance.code_efficiency,
                  performance.larger_models, performance.built_in_optimisations,
                  performance.efficient):
-        judgement = rule(records)
+        judgement = rule(typed_records(records))
         assert judgement.verdict == UNDECIDED and judgement.reason, rule.__name__
 
 
 def test_the_old_gpu_record_decides_nothing(real):
-    judgement = performance.gpu(real)
+    judgement = performance.gpu(typed_records(real))
     assert judgement.verdict == UNDECIDED and "older code" in judgement.reason
 
 
@@ -299,8 +302,8 @@ def without_jax(records: Records) -> Records:
     """The records a run without the JAX extra would hold, as far as the rules read them."""
     records = copy.deepcopy(records)
     speed = records["speed"]
-    speed["rows"] = [r for r in speed["rows"] if not r["path"].startswith("jax")]
-    speed["comparisons"] = [c for c in speed["comparisons"] if not c["a"].startswith("jax")]
+    speed["rows"] = [r for r in speed["rows"] if PATHS[r["path"]].impl != "jax"]
+    speed["comparisons"] = [c for c in speed["comparisons"] if PATHS[c["a"]].impl != "jax"]
     for key in ("memory", "imports"):
         speed[key].pop("jax", None)
     records["convergence"]["rows"] = [r for r in records["convergence"]["rows"]
@@ -326,8 +329,8 @@ def test_jax_never_moves_a_verdict(real):
     for records in (real, jax_faster):
         plain = without_jax(records)
         for claim in claims.CLAIMS:
-            assert (claims.judge(claim, records).verdict
-                    == claims.judge(claim, plain).verdict), claim.text
+            assert (claims.judge(claim, typed_records(records)).verdict
+                    == claims.judge(claim, typed_records(plain)).verdict), claim.text
 
 
 INTERVAL = re.compile(r"\[[^\[\]]*\d[–-][^\[\]]*\d[^\[\]]*\]")  # "[0.76–0.98]"
@@ -337,7 +340,7 @@ def test_each_sentence_of_a_verdict_holds_one_interval_at_most(real):
     """The answer boxes quote these numbers in running text, where a reader meets one interval
     at a time (the quick run's sweeps have two points a side, so a list would hold two)."""
     for claim in claims.CLAIMS:
-        number = html.unescape(claims.measured(claims.judge(claim, real)))
+        number = html.unescape(claims.measured(claims.judge(claim, typed_records(real))))
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(])", number):
             assert len(INTERVAL.findall(sentence)) <= 1, (claim.text, sentence)
 
@@ -364,12 +367,12 @@ def test_beating_numpys_defaults_but_not_tuned_numpy_is_qualified(rule, real):
     for path in ("torch float32", "keras float32"):  # far faster everywhere, more so when wide
         scale_times(0.01, path, lambda r: r["width"] == widest)(records)
         scale_times(0.1, path)(records)
-    plain = rule(copy.deepcopy(records))
+    plain = rule(typed_records(records))
     assert plain.verdict in (SUPPORTED, QUALIFIED), plain
     same = copy.deepcopy(records)
     tuned(1.0)(same)  # a tuned code no faster than the plain one changes nothing
-    assert rule(same).verdict == plain.verdict
+    assert rule(typed_records(same)).verdict == plain.verdict
     tuned(0.001)(records)
-    judgement = rule(records)
+    judgement = rule(typed_records(records))
     assert judgement.verdict == QUALIFIED, (plain, judgement)
     assert "against the tuned NumPy code" in judgement.number

@@ -1,5 +1,7 @@
-"""One module per question the site answers. Each has ``make_config(profile, context)`` and
-``run(config, context) -> dict`` (with ``rows`` for the CSV); ``runner.py`` stores the result."""
+"""One module per question the site answers. Each has ``make_config(profile, context)``,
+``run(config, context) -> Result`` (its typed result, with ``rows`` for the CSV) and ``READS``
+(what it reads without importing); ``harness/runner.py`` stores the result, and
+``report/loading.py`` reads it back as the pages and verdicts see it."""
 
 from comparison.experiments import (
     book,
@@ -16,3 +18,4 @@ from comparison.experiments import (
 EXPERIMENTS = {"book": book, "speed": speed, "convergence": convergence, "code": code,
                "equivalence": equivalence, "scalability": scalability,
                "flexibility": flexibility, "tooling": tooling, "debugging": debugging}
+

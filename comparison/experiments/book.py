@@ -30,6 +30,7 @@ import numpy as np
 
 from comparison.data import SPECS, DataError, locate
 from comparison.experiments.harness.context import Context, run_parallel, train_history
+from comparison.results import typed
 from comparison.training import TrainConfig, installed
 
 READS = ()  # its inputs are what it imports (results/inputs.py)
@@ -90,6 +91,77 @@ class Config:
     batch_size: int = 10
     dtype: str = "float64"
 
+    def seed_numbers(self) -> list[int]:
+        """The seeds every setting trains (the chances' setting may train more)."""
+        return [self.base_seed + k for k in range(self.seeds)]
+
+
+@dataclass(frozen=True)
+class History:
+    """One run, epoch by epoch (``train_history``)."""
+
+    epoch: tuple[int, ...]
+    seconds: tuple[float, ...]  # each epoch's training time
+    validation_cost: tuple[float, ...]
+    validation_accuracy: tuple[float, ...]
+    test_cost: tuple[float, ...]
+    test_accuracy: tuple[float, ...]
+
+    def accuracy(self, split: str) -> tuple[float, ...]:
+        """The accuracy on ``split`` ("test" or "validation": a setting's ``book_split``)."""
+        return {"test": self.test_accuracy, "validation": self.validation_accuracy}[split]
+
+
+@dataclass(frozen=True)
+class Run:
+    dataset: str
+    setting: str  # a key of ``Config.settings``
+    impl: str  # an implementation, or "torch-paired" (PyTorch from scratch's initial weights)
+    seed: int
+    history: History
+
+
+@dataclass(frozen=True)
+class Row:
+    """A setting's runs in one implementation on one dataset: the book's statistic (each
+    run's best or final epoch on the book's split) and its spread over the seeds."""
+
+    dataset: str
+    setting: str
+    impl: str
+    split: str  # the setting's ``book_split``
+    statistic: str  # the setting's: "best" or "final"
+    seeds: int  # runs behind the row
+    book: float | None  # the book's figure (None: Fashion-MNIST, which has none)
+    best_of_3: float  # the best statistic of the first three seeds: the book's "best of three"
+    mean: float  # the statistic's mean, least and greatest over all seeds
+    min: float
+    max: float
+    stalled: int  # runs STALL_MARGIN or more below the best run of the setting
+    per_seed: tuple[float, ...]  # the statistic, seed by seed
+    seed_list: tuple[int, ...]
+    gap_to_book_pp: float | None  # best_of_3 - book, in percentage points
+    seconds_per_epoch: float  # the median over the runs
+
+
+@dataclass(frozen=True)
+class Summary:
+    largest_gap_pp: float  # the largest gap to the book on MNIST, in points, either way
+
+
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    rows: tuple[Row, ...]
+    runs: tuple[Run, ...]
+    summary: Summary  # numbers the site quotes in prose
+
+    def mnist(self, paired: bool = True) -> list[Row]:
+        """The MNIST rows (those the book gives figures for), with the paired control's or
+        without."""
+        return [r for r in self.rows if r.dataset == "mnist"
+                and (paired or r.impl != "torch-paired")]
+
 
 PROFILES = {"smoke": dict(epochs=1, seeds=1, paired=()),
             # CI: checks the pipeline, decides nothing, on the full profile's settings
@@ -115,15 +187,14 @@ def make_config(profile: str, context: Context) -> Config:
                   base_seed=context.seed)
 
 
-def run(config: Config, context: Context) -> dict:
-    seeds = [config.base_seed + k for k in range(config.seeds)]
+def run(config: Config, context: Context) -> Result:
     jobs = [(dataset, setting, impl, seed)
             for dataset in config.datasets for setting in config.settings
             for impl in config.implementations
             for seed in _seeds(config, dataset, setting, impl)
             if _runs(config, impl, dataset, setting)]
     jobs += [("mnist", setting, "torch-paired", seed) for setting in config.paired
-             for seed in seeds]
+             for seed in config.seed_numbers()]
     args = [(context.data_dir, _train_config(config, dataset, setting, impl, seed))
             for dataset, setting, impl, seed in jobs]
     # Slowest first, so that the workers finish together rather than one waiting on a Keras run.
@@ -131,10 +202,10 @@ def run(config: Config, context: Context) -> dict:
                                                     -sum(config.settings[jobs[k][1]].hidden)))
     done = run_parallel(train_history, [args[k] for k in order], context, desc="book runs")
     histories = [history for _, history in sorted(zip(order, done), key=lambda pair: pair[0])]
-    runs = [{"dataset": d, "setting": s, "impl": i, "seed": seed, "history": h}
-            for (d, s, i, seed), h in zip(jobs, histories)]
+    runs = tuple(Run(d, s, i, seed, typed.from_json(History, h, "history"))
+                 for (d, s, i, seed), h in zip(jobs, histories))
     rows = summarise(runs, config)
-    return {"rows": rows, "runs": runs, "summary": _headline(rows)}
+    return Result(config, rows, runs, _headline(rows))
 
 
 def _seeds(config: Config, dataset: str, setting: str, impl: str) -> list[int]:
@@ -163,44 +234,41 @@ def _train_config(config: Config, dataset: str, setting: str, impl: str, seed: i
     return replace(base, hidden=s.hidden, cost=s.cost, eta=s.eta, init=s.init, lmbda=s.lmbda)
 
 
-def summarise(runs: list[dict], config: Config) -> list[dict]:
+def summarise(runs: tuple[Run, ...], config: Config) -> tuple[Row, ...]:
     """One row per (dataset, setting, implementation): the book's statistic and the spread."""
     rows = []
     for dataset in config.datasets:
         for name, setting in config.settings.items():
-            group = [r for r in runs if (r["dataset"], r["setting"]) == (dataset, name)]
+            group = [r for r in runs if (r.dataset, r.setting) == (dataset, name)]
             if not group:
                 continue
             split = setting.book_split
-            best_of_setting = max(max(r["history"][f"{split}_accuracy"]) for r in group)
-            for impl in dict.fromkeys(r["impl"] for r in group):
-                chosen = sorted((r for r in group if r["impl"] == impl), key=lambda r: r["seed"])
+            best_of_setting = max(max(r.history.accuracy(split)) for r in group)
+            for impl in dict.fromkeys(r.impl for r in group):
+                chosen = sorted((r for r in group if r.impl == impl), key=lambda r: r.seed)
                 book = setting.book if dataset == "mnist" else None
-                rows.append({"dataset": dataset, "setting": name, "impl": impl,
-                             **_row(chosen, setting, book, best_of_setting)})
-    return rows
+                rows.append(_row(chosen, name, setting, book, best_of_setting))
+    return tuple(rows)
 
 
-def _row(runs: list[dict], setting: Setting, book: float | None, best_of_setting: float) -> dict:
+def _row(runs: list[Run], name: str, setting: Setting, book: float | None,
+         best_of_setting: float) -> Row:
     """The book's statistic over the first three seeds and the spread over all."""
-    curves = [np.array(r["history"][f"{setting.book_split}_accuracy"]) for r in runs]
+    curves = [np.array(r.history.accuracy(setting.book_split)) for r in runs]
     per_seed = np.array([c.max() if setting.statistic == "best" else c[-1] for c in curves])
     best = np.array([c.max() for c in curves])
     book_statistic = float(per_seed[:BOOK_STATISTIC_SEEDS].max())
-    return {
-        "split": setting.book_split, "statistic": setting.statistic, "seeds": len(runs),
-        "book": book, "best_of_3": book_statistic, "mean": float(per_seed.mean()),
-        "min": float(per_seed.min()), "max": float(per_seed.max()),
-        "stalled": int(np.sum(best < best_of_setting - STALL_MARGIN)),
-        "per_seed": [float(v) for v in per_seed],
-        "seed_list": [r["seed"] for r in runs],
-        "gap_to_book_pp": None if book is None else 100 * (book_statistic - book),
-        "seconds_per_epoch": float(np.median([np.median(r["history"]["seconds"])
-                                              for r in runs])),
-    }
+    return Row(
+        dataset=runs[0].dataset, setting=name, impl=runs[0].impl, split=setting.book_split,
+        statistic=setting.statistic, seeds=len(runs), book=book, best_of_3=book_statistic,
+        mean=float(per_seed.mean()), min=float(per_seed.min()), max=float(per_seed.max()),
+        stalled=int(np.sum(best < best_of_setting - STALL_MARGIN)),
+        per_seed=tuple(float(v) for v in per_seed), seed_list=tuple(r.seed for r in runs),
+        gap_to_book_pp=None if book is None else 100 * (book_statistic - book),
+        seconds_per_epoch=float(np.median([np.median(r.history.seconds) for r in runs])))
 
 
-def _headline(rows: list[dict]) -> dict:
+def _headline(rows: tuple[Row, ...]) -> Summary:
     """Numbers the site quotes in prose."""
-    mnist = [r for r in rows if r["dataset"] == "mnist" and r["impl"] != "torch-paired"]
-    return {"largest_gap_pp": max(abs(r["gap_to_book_pp"]) for r in mnist)}
+    mnist = [r for r in rows if r.dataset == "mnist" and r.impl != "torch-paired"]
+    return Summary(largest_gap_pp=max(abs(r.gap_to_book_pp) for r in mnist))

@@ -61,6 +61,7 @@ PORT = (("scratch/network.py::Network.feedforward", "jax/port.py::feedforward"),
         ("scratch/costs.py::CrossEntropyCost.fn", "jax/port.py::cross_entropy"),
         ("scratch/network.py::Network.update_mini_batch", "jax/port.py::update_mini_batch"))
 DERIVATIVE_ROLE = "gradients (backpropagation)"
+FORWARD_ROLE, UPDATE_ROLE = "model and forward pass", "parameter update (SGD with L2)"
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,45 @@ class Config:
     datasets: tuple[str, ...] = ()  # counting reads no data
 
 
+@dataclass(frozen=True)
+class Port:
+    """What survives of the scratch code in the JAX port (``port_survival``)."""
+
+    scratch_lines: int  # body lines of the scratch functions the port keeps
+    unchanged: int  # of them, in the port as they are
+    renamed: int  # ... but for ``np.`` read as ``jnp.`` and ``self.`` dropped
+    port_lines: int  # body lines of the port's functions
+    gradient_lines_dropped: int  # the scratch gradient lines the port needs no longer
+
+
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    # one per role: "role", and "<impl>_lines" and "<impl>_functions" for each implementation
+    rows: tuple[dict[str, str | int], ...]
+    totals: dict[str, int]  # implementation -> lines over every role
+    hand_written_derivative_lines: dict[str, int]  # implementation -> lines of the gradient role
+    ratio: float  # the scratch total / PyTorch's
+    port: Port
+
+    def lines(self, role: str, impl: str) -> int:
+        """The lines ``impl`` needs for ``role``."""
+        return next(r for r in self.rows if r["role"] == role)[f"{impl}_lines"]
+
+    def gradient(self, impl: str) -> int:
+        """The lines of gradient ``impl`` writes by hand."""
+        return self.lines(DERIVATIVE_ROLE, impl)
+
+    def ratio_to(self, impl: str) -> float:
+        """How many times the from-scratch code's size ``impl``'s is."""
+        return self.totals["scratch"] / self.totals[impl]
+
+
 def make_config(profile: str, context: Context) -> Config:
     return Config(profile=profile, roles=ROLES)
 
 
-def run(config: Config, context: Context) -> dict:
+def run(config: Config, context: Context) -> Result:
     impls = list(next(iter(config.roles.values())))
     rows = []
     for role, functions in config.roles.items():
@@ -85,14 +120,13 @@ def run(config: Config, context: Context) -> dict:
                      **{f"{impl}_functions": len(refs) for impl, refs in functions.items()}})
     totals = {impl: sum(r[f"{impl}_lines"] for r in rows) for impl in impls}
     derivative = next(r for r in rows if r["role"] == DERIVATIVE_ROLE)
-    return {"rows": rows, "totals": totals,
-            "hand_written_derivative_lines": {impl: derivative[f"{impl}_lines"]
-                                              for impl in impls},
-            "ratio": totals["scratch"] / totals["torch"],
-            "port": port_survival(config.port, ROLES[DERIVATIVE_ROLE]["scratch"])}
+    return Result(config, tuple(rows), totals,
+                  {impl: derivative[f"{impl}_lines"] for impl in impls},
+                  totals["scratch"] / totals["torch"],
+                  port_survival(config.port, ROLES[DERIVATIVE_ROLE]["scratch"]))
 
 
-def port_survival(pairs: tuple[tuple[str, str], ...], gradients: list[str]) -> dict:
+def port_survival(pairs: tuple[tuple[str, str], ...], gradients: list[str]) -> Port:
     """The body lines (signatures aside) of the scratch functions the port keeps: how many
     appear in the port unchanged, and how many but for ``np.`` read as ``jnp.`` and
     ``self.weights`` passed in as ``weights`` (``jax.grad`` differentiates a function of the
@@ -109,30 +143,5 @@ def port_survival(pairs: tuple[tuple[str, str], ...], gradients: list[str]) -> d
             elif near in ported:
                 edited += 1
                 ported.remove(near)
-    return {"scratch_lines": kept, "unchanged": same, "renamed": edited,
-            "port_lines": sum(len(body_lines(*p.split("::"))) for _, p in pairs),
-            "gradient_lines_dropped": sum(logical_lines(*g.split("::")) for g in gradients)}
-
-
-FORWARD_ROLE, UPDATE_ROLE = "model and forward pass", "parameter update (SGD with L2)"
-
-
-@dataclass(frozen=True)
-class CodeNumbers:
-    """What the pages and verdicts read of a ``code`` result: lines per job per implementation."""
-
-    lines: dict[str, dict[str, int]]  # role -> implementation -> lines
-    totals: dict[str, int]
-
-    def ratio(self, impl: str) -> float:
-        """How many times the from-scratch code's size ``impl``'s is."""
-        return self.totals["scratch"] / self.totals[impl]
-
-    def gradient(self, impl: str) -> int:
-        return self.lines[DERIVATIVE_ROLE][impl]
-
-
-def derive(record: dict) -> CodeNumbers:
-    impls = list(record["totals"])
-    return CodeNumbers({r["role"]: {impl: r[f"{impl}_lines"] for impl in impls}
-                        for r in record["rows"]}, dict(record["totals"]))
+    return Port(kept, same, edited, sum(len(body_lines(*p.split("::"))) for _, p in pairs),
+                sum(logical_lines(*g.split("::")) for g in gradients))

@@ -30,9 +30,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 from tqdm import tqdm
 
+from comparison import stats
 from comparison.data import load_dataset
-from comparison.experiments.harness import machine, timing
+from comparison.experiments.harness import machine
 from comparison.experiments.harness.context import Context
+from comparison.experiments.harness.state import Load, Threads
+from comparison.results import typed
 from comparison.training import TrainConfig, installed, minibatches
 from comparison.training.runners import make_runner
 
@@ -57,14 +60,85 @@ class Config:
     datasets: tuple[str, ...] = ("mnist",)
 
 
+@dataclass(frozen=True)
+class Row:
+    """When one run first reached one target (``first_reached``)."""
+
+    impl: str
+    batch_size: int
+    eta: float
+    seed: int
+    target: float  # a test accuracy
+    reached: bool
+    seconds: float | None  # training seconds to the target (None: never reached)
+    epochs: float | None  # epochs of training to the target (None: never reached)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One run's test accuracy, measured every ``eval_every`` examples (``train_until``)."""
+
+    impl: str
+    batch_size: int
+    eta: float
+    seed: int
+    examples: tuple[int, ...]  # examples trained on at each measurement
+    seconds: tuple[float, ...]  # training seconds (evaluation excluded) at each
+    accuracy: tuple[float, ...]  # the test accuracy at each
+
+
+@dataclass(frozen=True)
+class PairedRatio:
+    """Seconds to a target, an implementation over the NumPy code, at one mini-batch."""
+
+    batch_size: int
+    ratio: float  # the median over the paired seeds
+    low: float  # its interval
+    high: float
+    coverage: float  # the interval's confidence
+    seeds: int  # paired seeds behind it
+
+
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    rows: tuple[Row, ...]  # one per run and target
+    curves: tuple[Curve, ...]  # one per run
+    images: int  # training images each epoch went through
+    threads: Threads
+    load: Load
+
+    def runs(self, impl: str, setting: tuple[int, float], target: float) -> list[Row]:
+        """The rows of ``impl`` at one setting and target, one per seed."""
+        batch_size, eta = setting
+        return [r for r in self.rows
+                if (r.impl, r.batch_size, r.eta, r.target) == (impl, batch_size, eta, target)]
+
+    def paired_ratio(self, impl: str, batch_size: int, target: float) -> PairedRatio | None:
+        """Training seconds to ``target``, ``impl`` over the NumPy code, paired seed by seed
+        (the same batch order), with the median's interval; a run that never reached the
+        target counts as infinitely slow, and seeds where neither did are left out (None
+        when no seed is left)."""
+        def seconds(name: str) -> dict[int, float]:
+            return {r.seed: r.seconds if r.reached else float("inf") for r in self.rows
+                    if (r.impl, r.batch_size, r.target) == (name, batch_size, target)}
+        mine, scratch = seconds(impl), seconds("scratch")
+        seeds = [s for s in mine if s in scratch and min(mine[s], scratch[s]) < float("inf")]
+        if not seeds:
+            return None
+        found = stats.median_interval([mine[s] / scratch[s] for s in seeds])
+        return PairedRatio(batch_size, found.median, found.low, found.high, found.coverage,
+                           len(seeds))
+
+
 PROFILES = {
     "smoke": dict(settings=(BOOK, LARGER), targets=(0.3, 0.5), seeds=1, train_size=None,
                   max_epochs=2, eval_every=50),
     "quick": dict(settings=(BOOK, LARGER), targets=(0.85, 0.90), seeds=1, train_size=10_000,
                   max_epochs=3, eval_every=1_000),
-    # timing.MIN_SAMPLES seeds: the fewest whose paired ratios can give a 95% interval, so
+    # stats.MIN_SAMPLES seeds: the fewest whose paired ratios can give a 95% interval, so
     # that time to accuracy can decide "faster to train"
-    "full": dict(settings=(BOOK, LARGER), targets=(0.95, 0.97), seeds=timing.MIN_SAMPLES,
+    "full": dict(settings=(BOOK, LARGER), targets=(0.95, 0.97), seeds=stats.MIN_SAMPLES,
                  train_size=None, max_epochs=12, eval_every=5_000),
 }
 
@@ -74,7 +148,7 @@ def make_config(profile: str, context: Context) -> Config:
                   base_seed=context.seed, implementations=tuple(installed()))
 
 
-def run(config: Config, context: Context) -> dict:
+def run(config: Config, context: Context) -> Result:
     data = load_dataset("mnist", context.data_dir)
     if config.train_size:
         data = replace(data, train=data.train.head(config.train_size))
@@ -93,16 +167,17 @@ def run(config: Config, context: Context) -> dict:
                                        device="cpu", **CHAPTER_3)
             curve = train_until(make_runner(train_config, data), len(data.train), train_config,
                                 config)
-            curves.append({"impl": impl, "batch_size": batch_size, "eta": eta, "seed": seed,
-                           **curve})
-            rows += [{"impl": impl, "batch_size": batch_size, "eta": eta, "seed": seed,
-                      "target": target, **first_reached(curve, target, len(data.train))}
+            curves.append(Curve(impl, batch_size, eta, seed, **{
+                key: tuple(values) for key, values in curve.items()}))
+            rows += [Row(impl, batch_size, eta, seed, target,
+                         **first_reached(curve, target, len(data.train)))
                      for target in config.targets]
         pools = threads.record()
     after = machine.snapshot(cpus["affinity"])
-    return {"rows": rows, "curves": curves, "images": len(data.train),
-            "threads": {"set_to": config.threads, **pools, "tensorflow": tensorflow},
-            "load": machine.load_record(before, after)}
+    return Result(config, tuple(rows), tuple(curves), len(data.train),
+                  typed.from_json(Threads, {"set_to": config.threads, **pools,
+                                            "tensorflow": tensorflow}),
+                  typed.from_json(Load, machine.load_record(before, after)))
 
 
 def train_until(runner, n: int, train_config: TrainConfig, config: Config) -> dict:

@@ -25,6 +25,7 @@ SETTINGS = {
     "cross-entropy": dict(cost="cross-entropy", eta=0.5, lmbda=0.0, init="scaled"),
     "cross-entropy + L2": dict(cost="cross-entropy", eta=0.5, lmbda=5.0, init="scaled"),
 }
+DIFFERENCE = "{}_max_abs_difference"  # a row's column for each other implementation
 PROFILES = {"smoke": dict(examples=100, epochs=1), "quick": dict(examples=1000, epochs=2),
             "full": dict(examples=10_000, epochs=2)}
 
@@ -42,13 +43,22 @@ class Config:
     datasets: tuple[str, ...] = ("mnist",)
 
 
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    # one per setting and dtype: its DIFFERENCE for each other implementation, and
+    # "max_abs_change_in_training" (how far training moved scratch's own parameters)
+    rows: tuple[dict[str, str | float], ...]
+    worst: dict[str, dict[str, float]]  # implementation -> dtype -> its largest difference
+
+
 def make_config(profile: str, context: Context) -> Config:
     others = (TUNED, *(impl for impl in installed() if impl != "scratch"))
     return Config(profile=profile, **PROFILES[profile], settings=SETTINGS, others=others,
                   seed=context.seed)
 
 
-def run(config: Config, context: Context) -> dict:
+def run(config: Config, context: Context) -> Result:
     data = load_dataset("mnist", context.data_dir)
     data = replace(data, train=data.train.head(config.examples))
     rows = []
@@ -59,13 +69,13 @@ def run(config: Config, context: Context) -> dict:
             row = {"setting": name, "dtype": dtype}
             for other in config.others:
                 scratch, twin = train_pair(train_config, data, config.epochs, other)
-                row[f"{other}_max_abs_difference"] = max_difference(scratch, twin)
+                row[DIFFERENCE.format(other)] = max_difference(scratch, twin)
             initial = make_runner(train_config, data).parameters()
             rows.append(row | {"max_abs_change_in_training": max_difference(scratch, initial)})
-    return {"rows": rows,
-            "worst": {other: {dtype: max(r[f"{other}_max_abs_difference"] for r in rows
-                                         if r["dtype"] == dtype) for dtype in config.dtypes}
-                      for other in config.others}}
+    worst = {other: {dtype: max(r[DIFFERENCE.format(other)] for r in rows
+                                if r["dtype"] == dtype) for dtype in config.dtypes}
+             for other in config.others}
+    return Result(config, tuple(rows), worst)
 
 
 def train_pair(config: TrainConfig, data, epochs: int, other: str = "torch") -> tuple[list, list]:

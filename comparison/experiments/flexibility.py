@@ -9,14 +9,14 @@ that compute a gradient by hand, and, from training runs, accuracy and time per 
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
 from comparison.experiments.harness.context import Context, run_parallel, train_history
 from comparison.experiments.harness.source import code_lines
 from comparison.training import TrainConfig, installed
-from comparison.training.variants import VARIANTS, Change, Variant
+from comparison.training.variants import VARIANTS, Change, Variant, resolved
 
 # It diffs the variants' sources as text, in every implementation, installed or not.
 READS = ("scratch", "torch", "keras", "jax")
@@ -45,43 +45,94 @@ class Config:
     datasets: tuple[str, ...] = ("mnist",)
 
 
+@dataclass(frozen=True)
+class VariantOutcome:
+    """One variant in one implementation: what it cost and how it trained."""
+
+    variant: str
+    title: str
+    impl: str
+    lines_added: int  # against the baseline (``count_changes``)
+    lines_changed: int
+    lines_touched: int  # added or changed
+    derivative_lines: int  # of them, gradients by hand
+    hand_written_derivative: bool
+    functions_touched: int
+    seeds: int
+    test_accuracy: float  # mean over seeds of the test accuracy at the best validation epoch
+    min_test_accuracy: float  # lowest and highest over seeds
+    max_test_accuracy: float
+    seconds_per_epoch: float  # median over every epoch of every seed
+
+
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    rows: tuple[VariantOutcome, ...]  # each variant in each implementation it is written in
+    functions: dict[str, dict[str, tuple[Change, ...]]]  # variant -> implementation -> changes
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The changes, baseline excluded."""
+        return tuple(v for v in self.config.variants if v != "baseline")
+
+    def outcome(self, variant: str, impl: str) -> VariantOutcome | None:
+        """``variant`` in ``impl``, or None where it was not made."""
+        return next((r for r in self.rows if (r.variant, r.impl) == (variant, impl)), None)
+
+    def written(self, impl: str) -> list[str]:
+        """The variants made in ``impl`` (every one, except in JAX)."""
+        return [v for v in self.variants if self.outcome(v, impl) is not None]
+
+    def lines(self, impl: str) -> int:
+        """The lines added or changed over every variant made in ``impl``."""
+        return sum(self.outcome(v, impl).lines_touched for v in self.written(impl))
+
+    def derivative_lines(self, impl: str) -> int:
+        return sum(self.outcome(v, impl).derivative_lines for v in self.written(impl))
+
+    def with_derivative(self, impl: str) -> int:
+        """How many variants needed a gradient written by hand."""
+        return sum(self.outcome(v, impl).derivative_lines > 0 for v in self.written(impl))
+
+    def trained(self, impl: str, threshold: float) -> int:
+        """How many variants reached ``threshold`` test accuracy in every seed."""
+        return sum(self.outcome(v, impl).min_test_accuracy > threshold for v in self.written(impl))
+
+
 def make_config(profile: str, context: Context) -> Config:
-    variants = {name: {"title": v.title, "settings": v.settings, "deterministic": v.deterministic,
-                       "in_jax": v.jax_forward is not None}
+    variants = {name: {"title": v.title, "settings": v.settings, "deterministic": v.deterministic}
                 for name, v in VARIANTS.items()}
     return Config(profile=profile, **PROFILES[profile], base=BASE, variants=variants,
                   implementations=tuple(installed()), base_seed=context.seed)
 
 
-def run(config: Config, context: Context) -> dict:
+def run(config: Config, context: Context) -> Result:
     seeds = [config.base_seed + k for k in range(config.seeds)]
     impls = config.implementations
     jobs = [(name, impl, seed) for name in config.variants for impl in impls
-            for seed in seeds if written(config, name, impl)]
+            for seed in seeds if VARIANTS[name].version(impl)]
     args = [(context.data_dir, _train_config(config, *job)) for job in jobs]
     histories = run_parallel(train_history, args, context, desc="variant runs")
     rows = []
     for name, variant in VARIANTS.items():
-        for impl in (i for i in impls if written(config, name, i)):
+        for impl in (i for i in impls if variant.version(i)):
             runs = [h for (n, i, _), h in zip(jobs, histories) if (n, i) == (name, impl)]
-            rows.append({"variant": name, "title": variant.title, "impl": impl,
-                         **count_changes(changes_of(variant, impl)), **_accuracy_and_time(runs)})
-    return {"rows": rows, "functions": {
-        name: {impl: [asdict(c) for c in changes_of(v, impl)] for impl in impls}
-        for name, v in VARIANTS.items()}}
-
-
-def written(config: Config, variant: str, impl: str) -> bool:
-    """Whether ``variant`` exists in ``impl`` (JAX has no dropout or conv variant here)."""
-    return impl != "jax" or config.variants[variant]["in_jax"]
+            rows.append(VariantOutcome(name, variant.title, impl,
+                                       **count_changes(changes_of(variant, impl)),
+                                       **_accuracy_and_time(runs)))
+    return Result(config, tuple(rows), {name: {impl: changes_of(v, impl) for impl in impls}
+                                        for name, v in VARIANTS.items()})
 
 
 def changes_of(variant: Variant, impl: str) -> tuple[Change, ...]:
-    return getattr(variant, f"{impl}_changes")
+    """The functions ``impl`` wrote or edited for ``variant`` (none where it is not written)."""
+    version = variant.version(impl)
+    return version.changes if version else ()
 
 
 def _train_config(config: Config, variant: str, impl: str, seed: int) -> TrainConfig:
-    settings = config.base | config.variants[variant]["settings"]
+    settings = resolved(config.base, VARIANTS[variant])
     settings["hidden"] = tuple(settings["hidden"])
     return TrainConfig(impl=impl, variant=variant, epochs=config.epochs, seed=seed,
                        train_size=config.train_size, device="cpu", **settings)
@@ -119,48 +170,3 @@ def _accuracy_and_time(histories: list[dict]) -> dict:
     return {"seeds": len(histories), "test_accuracy": float(np.mean(test)),
             "min_test_accuracy": float(min(test)), "max_test_accuracy": float(max(test)),
             "seconds_per_epoch": float(np.median([s for h in histories for s in h["seconds"]]))}
-
-
-@dataclass(frozen=True)
-class VariantOutcome:
-    """One variant in one implementation: what it cost and how it trained."""
-
-    lines: int  # added or changed against the baseline
-    derivative_lines: int  # of them, gradients by hand
-    accuracy: float  # mean over seeds of the test accuracy at the best validation epoch
-    low: float  # lowest and highest over seeds
-    high: float
-    seconds_per_epoch: float
-
-
-@dataclass(frozen=True)
-class FlexibilityNumbers:
-    implementations: tuple[str, ...]
-    variants: tuple[str, ...]  # the changes, baseline excluded
-    outcomes: dict[tuple[str, str], VariantOutcome]  # (variant, implementation) ->
-
-    def written(self, impl: str) -> list[str]:
-        """The variants made in ``impl`` (every one, except in JAX)."""
-        return [v for v in self.variants if (v, impl) in self.outcomes]
-
-    def lines(self, impl: str) -> int:
-        return sum(self.outcomes[v, impl].lines for v in self.written(impl))
-
-    def derivative_lines(self, impl: str) -> int:
-        return sum(self.outcomes[v, impl].derivative_lines for v in self.written(impl))
-
-    def with_derivative(self, impl: str) -> int:
-        """How many variants needed a gradient written by hand."""
-        return sum(self.outcomes[v, impl].derivative_lines > 0 for v in self.written(impl))
-
-    def trained(self, impl: str, threshold: float) -> int:
-        """How many variants reached ``threshold`` test accuracy in every seed."""
-        return sum(self.outcomes[v, impl].low > threshold for v in self.written(impl))
-
-
-def derive(record: dict) -> FlexibilityNumbers:
-    outcomes = {(r["variant"], r["impl"]): VariantOutcome(
-        r["lines_touched"], r["derivative_lines"], r["test_accuracy"], r["min_test_accuracy"],
-        r["max_test_accuracy"], r["seconds_per_epoch"]) for r in record["rows"]}
-    variants = tuple(v for v in record["config"]["variants"] if v != "baseline")
-    return FlexibilityNumbers(tuple(record["config"]["implementations"]), variants, outcomes)

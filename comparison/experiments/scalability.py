@@ -9,7 +9,7 @@ A fair baseline: the machine's usable CPUs are shared out, so the single process
 them as threads and each of the two processes half. (Pinning the single process to one thread
 would compare two cores with one.) Each epoch is timed; the speed-up is the median of the
 per-epoch ratios with its order-statistic interval (``timing.py``), so the full profile trains
-``timing.MIN_SAMPLES`` epochs, the fewest that give a 95% interval.
+``stats.MIN_SAMPLES`` epochs, the fewest that give a 95% interval.
 """
 
 from __future__ import annotations
@@ -24,17 +24,19 @@ from pathlib import Path
 
 import numpy as np
 
+from comparison import stats
 from comparison.data import load_dataset
-from comparison.experiments.harness import machine, timing
+from comparison.experiments.harness import machine
 from comparison.experiments.harness.context import Context
 from comparison.results.provenance import REPO
+from comparison.stats import Ratio
 
 # The DDP worker runs under torchrun, in processes of its own.
 READS = ("experiments/ddp_worker.py",)
 # quick: one mini-batch, since each torchrun launch costs about 6 s on 2 cores
 PROFILES = {"smoke": dict(train_size=200, epochs=1),
             "quick": dict(train_size=2_000, epochs=2, batch_sizes=(100,)),
-            "full": dict(train_size=20_000, epochs=timing.MIN_SAMPLES)}
+            "full": dict(train_size=20_000, epochs=stats.MIN_SAMPLES)}
 WORKER = "comparison.experiments.ddp_worker"
 # torchrun, started so that it dies with this process: a killed run must not leave it and its
 # workers training. ``die_with_parent`` asks the kernel for SIGTERM when this process dies, and
@@ -61,12 +63,58 @@ class Config:
         return max(1, self.cpus // processes)
 
 
+# 2 processes give the 1-process result when they reach the same test accuracy (within 0.1
+# points: 10 of 10,000 test images) with replicas kept identical. Their parameters are not
+# compared exactly: DDP averages float32 gradients in another order, and that round-off grows
+# with the steps (2e-6 after one quick epoch, 6e-4 after the full profile's three), so any
+# fixed parameter tolerance is right for one run length and wrong for another. The parameter
+# difference is reported beside the verdict.
+SAME_ACCURACY = 0.001
+SAME_RESULT = 1e-4  # the replicas: DDP broadcasts one update to both, so they stay identical
+
+
+@dataclass(frozen=True)
+class Run:
+    """One launch: a global mini-batch trained by 1 or by 2 processes."""
+
+    batch_size: int  # global
+    processes: int
+    threads_per_process: int
+    median_epoch_s: float
+    epoch_s: tuple[float, ...]  # each epoch's seconds
+    speedup: float  # the 1-process run's median epoch time / this run's
+    test_accuracy: float
+    replica_max_difference: float  # between the processes' replicas at the end
+
+
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    rows: tuple[Run, ...]
+    speedup: dict[int, Ratio]  # global mini-batch -> 1-process epoch time / 2-process
+    one_vs_two_max_difference: float  # largest parameter difference, 2 processes against 1
+    replica_max_difference: float  # largest over the runs
+    cores: int  # the CPUs shared out
+
+    @property
+    def accuracy_gap(self) -> float:
+        """The largest |2-process test accuracy - 1-process|, over the mini-batches."""
+        accuracy = {(r.batch_size, r.processes): r.test_accuracy for r in self.rows}
+        return max(abs(accuracy[b, 2] - accuracy[b, 1]) for b, n in accuracy if n == 1)
+
+    @property
+    def works(self) -> bool:
+        """Whether 2 processes gave the 1-process result (``SAME_ACCURACY``, ``SAME_RESULT``)."""
+        return (self.accuracy_gap <= SAME_ACCURACY
+                and self.replica_max_difference <= SAME_RESULT)
+
+
 def make_config(profile: str, context: Context) -> Config:
     return Config(profile=profile, **PROFILES[profile], seed=context.seed,
                   cpus=machine.usable_cpus()["usable"])
 
 
-def run(config: Config, context: Context) -> dict:
+def run(config: Config, context: Context) -> Result:
     data = load_dataset("mnist", context.data_dir)
     with tempfile.TemporaryDirectory() as folder:
         arrays = Path(folder) / "data.npz"
@@ -80,24 +128,20 @@ def run(config: Config, context: Context) -> dict:
         one, two = runs[b, 1], runs[b, 2]
         difference = max(difference, float(np.max(np.abs(
             np.array(one.pop("parameters")) - np.array(two.pop("parameters"))))))
-        speedup[str(b)] = _speedup(one["seconds"], two["seconds"])
-        rows += [{"batch_size": b, "processes": n, "threads_per_process": config.threads(n),
-                  "median_epoch_s": float(np.median(r["seconds"])), "epoch_s": r["seconds"],
-                  "speedup": float(np.median(one["seconds"]) / np.median(r["seconds"])),
-                  "test_accuracy": r["test_accuracy"],
-                  "replica_max_difference": r["replica_max_difference"]}
+        speedup[b] = _speedup(one["seconds"], two["seconds"])
+        rows += [Run(b, n, config.threads(n), float(np.median(r["seconds"])),
+                     tuple(r["seconds"]),
+                     float(np.median(one["seconds"]) / np.median(r["seconds"])),
+                     r["test_accuracy"], r["replica_max_difference"])
                  for n, r in ((1, one), (2, two))]
-    return {"rows": rows, "speedup": speedup, "one_vs_two_max_difference": difference,
-            "replica_max_difference": max(r["replica_max_difference"] for r in rows),
-            "cores": config.cpus}
+    return Result(config, tuple(rows), speedup, difference,
+                  max(r.replica_max_difference for r in rows), config.cpus)
 
 
-def _speedup(one: list[float], two: list[float]) -> dict:
+def _speedup(one: list[float], two: list[float]) -> Ratio:
     """1-process epoch time / 2-process epoch time, epoch by epoch (the k-th epochs of both
     runs train on the same batches), with its interval."""
-    found = timing.paired_ratio(one, two)
-    return {"ratio": found.median, "low": found.low, "high": found.high,
-            "coverage": found.coverage}
+    return Ratio.of(stats.paired_ratio(one, two))
 
 
 def _torchrun(processes: int, batch_size: int, arrays: Path, out: Path, config: Config) -> dict:
@@ -117,34 +161,3 @@ def torchrun_command(processes: int, *worker: str) -> list[str]:
     """``torchrun --standalone --nproc_per_node=N <worker...>``, dying with this process."""
     return [sys.executable, "-c", LAUNCH, str(os.getpid()), "--standalone",
             f"--nproc_per_node={processes}", *worker]
-
-
-# 2 processes give the 1-process result when they reach the same test accuracy (within 0.1
-# points: 10 of 10,000 test images) with replicas kept identical. Their parameters are not
-# compared exactly: DDP averages float32 gradients in another order, and that round-off grows
-# with the steps (2e-6 after one quick epoch, 6e-4 after the full profile's three), so any
-# fixed parameter tolerance is right for one run length and wrong for another. The parameter
-# difference is reported beside the verdict.
-SAME_ACCURACY = 0.001
-SAME_RESULT = 1e-4  # the replicas: DDP broadcasts one update to both, so they stay identical
-
-
-@dataclass(frozen=True)
-class ScalingNumbers:
-    cores: int
-    speedup: dict[int, dict]  # global mini-batch -> 1-process time / 2-process time, interval
-    one_vs_two: float  # largest parameter difference, 2 processes against 1
-    replicas: float  # largest difference between the 2 processes' replicas
-    accuracy_gap: float  # largest |2-process test accuracy - 1-process|, over mini-batches
-
-    @property
-    def works(self) -> bool:
-        return self.accuracy_gap <= SAME_ACCURACY and self.replicas <= SAME_RESULT
-
-
-def derive(record: dict) -> ScalingNumbers:
-    accuracy = {(r["batch_size"], r["processes"]): r["test_accuracy"] for r in record["rows"]}
-    gap = max(abs(accuracy[b, 2] - accuracy[b, 1]) for b, n in accuracy if n == 1)
-    return ScalingNumbers(record["cores"], {int(b): s for b, s in record["speedup"].items()},
-                          record["one_vs_two_max_difference"], record["replica_max_difference"],
-                          gap)

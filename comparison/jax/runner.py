@@ -20,21 +20,18 @@ from comparison.data import Dataset
 from comparison.jax import network, tooling
 from comparison.training.config import TrainConfig
 from comparison.training.protocol import SPLITS, Parameters, SplitArrays, in_chunks
-from comparison.training.variants import Variant
+from comparison.training.variants import Version
 
 
 class JaxRunner:
     def __init__(self, config: TrainConfig, data: Dataset, n_train: int,
-                 variant: Variant) -> None:
-        if variant.jax_forward is None:
-            raise ValueError(f"the {config.variant!r} variant is not written in JAX here; "
-                             "choose another variant or implementation")
+                 version: Version) -> None:
         self._device = _device(config.device)
         self.device = "cpu" if self._device.platform == "cpu" else f"cuda:{self._device.id}"
         self.dtype = config.dtype
-        self.forward = _function(variant.jax_forward)
-        self.cost = _function(variant.jax_cost) if variant.jax_cost else network.COSTS[config.cost]
-        self.optimizer = _function(variant.jax_optimizer)(config.eta)
+        self.forward = _function(version.model or "network.forward")
+        self.cost = _function(version.cost) if version.cost else network.COSTS[config.cost]
+        self.optimizer = _function(version.optimizer or "network.make_optimizer")(config.eta)
         self._step = network.make_step(self.forward, self.cost, self.optimizer, config.lmbda,
                                        n_train)
         self._logits = jax.jit(self.forward)

@@ -20,21 +20,21 @@ from comparison.data.batches import one_hot
 from comparison.keras import network, tooling
 from comparison.training.config import TrainConfig
 from comparison.training.protocol import SPLITS, Parameters, SplitArrays, in_chunks
-from comparison.training.variants import Variant
+from comparison.training.variants import Version
 
 
 class KerasRunner:
     device = "cpu"
 
     def __init__(self, config: TrainConfig, data: Dataset, n_train: int,
-                 variant: Variant) -> None:
+                 version: Version) -> None:
         if config.device not in ("auto", "cpu"):
             raise ValueError("the Keras implementation runs on the CPU here: use --device cpu")
-        self.model = _function(variant.keras_model)(config.sizes(), config.init, config.lmbda,
-                                                    n_train, config.seed, config.dtype)
-        self.cost = (_function(variant.keras_cost) if variant.keras_cost
-                     else network.COSTS[config.cost])
-        _function(variant.keras_compile)(self.model, self.cost, config.eta)
+        build = _function(version.model or "network.build")
+        self.model = build(config.sizes(), config.init, config.lmbda, n_train, config.seed,
+                           config.dtype)
+        self.cost = _function(version.cost) if version.cost else network.COSTS[config.cost]
+        _function(version.optimizer or "network.compile_model")(self.model, self.cost, config.eta)
         self._splits = {name: SplitArrays(split.x.astype(config.dtype), split.y,
                                           one_hot(split.y, dtype=config.dtype).T)
                         for name, split in zip(SPLITS, (data.train, data.validation, data.test))}

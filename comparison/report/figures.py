@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
@@ -21,7 +22,7 @@ from matplotlib.ticker import MaxNLocator, NullFormatter
 from comparison import implementations
 from comparison.atomic import write_atomically
 
-Plots = Callable[[dict], Iterator[tuple[str, Figure]]]
+Plots = Callable[[Any], Iterator[tuple[str, Figure]]]  # a typed result -> (id, figure)s
 THEMES = {
     "light": {"text": "#1f2328", "grid": "#d0d7de"},
     "dark": {"text": "#e6edf3", "grid": "#3d444d"},
@@ -62,12 +63,12 @@ def theme_style(theme: str) -> dict:
             "savefig.transparent": True}
 
 
-def render(plots: Plots, record: dict, folder: Path, prefix: str = "") -> list[str]:
-    """Write every figure ``plots`` draws from ``record``, ids starting with ``prefix``."""
+def render(plots: Plots, result: object, folder: Path, prefix: str = "") -> list[str]:
+    """Write every figure ``plots`` draws from ``result``, ids starting with ``prefix``."""
     ids = []
     for theme in THEMES:
         with mpl.rc_context(theme_style(theme)):
-            for figure_id, figure in plots(record):
+            for figure_id, figure in plots(result):
                 for ax in figure.axes:
                     plain_log_labels(ax)
                 buffer = io.BytesIO()
@@ -108,14 +109,15 @@ def legend_below(ax: Axes, columns: int = 1) -> None:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=columns)
 
 
-def ratio_panel(ax: Axes, x: list[float], rows: list[dict], colour: str, decided: list[bool],
+def ratio_panel(ax: Axes, x: list[float], rows: list, colour: str, decided: list[bool],
                 band: float, marker: str = "o") -> None:
-    """Time ratios A/B with their intervals against x, a reference line at 1 and the band of
-    differences under the minimum effect shaded: below the band A is faster, above it slower.
-    A decided point is filled, an unclear one hollow (its interval is too wide to say)."""
+    """Time ratios A/B with their intervals (each row has ``ratio``, ``low`` and ``high``)
+    against x, a reference line at 1 and the band of differences under the minimum effect
+    shaded: below the band A is faster, above it slower. A decided point is filled, an unclear
+    one hollow (its interval is too wide to say)."""
     ax.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, linewidth=0)
     ax.axhline(1, color=GREY, linestyle="--", linewidth=1)
     for xi, r, filled in zip(x, rows, decided):
-        ax.errorbar([xi], [r["ratio"]], yerr=[[r["ratio"] - r["low"]], [r["high"] - r["ratio"]]],
+        ax.errorbar([xi], [r.ratio], yerr=[[r.ratio - r.low], [r.high - r.ratio]],
                     fmt=marker, color=colour, markerfacecolor=colour if filled else "none",
                     markersize=7, capsize=3)

@@ -7,145 +7,167 @@ it has medians with min and max only, so its speed-ups are medians, and the page
 
 from __future__ import annotations
 
-from comparison.experiments.harness import timing
+from dataclasses import dataclass
+
+from comparison import stats
 from comparison.experiments.speed import train_flops_per_example
-from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
-from comparison.experiments.speed.paths import SWEEP_KEYS
+from comparison.experiments.speed.paths import PATHS, SWEEP_KEYS
+from comparison.experiments.speed.result import Result, Row
 from comparison.report.markdown import markdown_table, ratio_text, text
-from comparison.report.speed import OLD_PROTOCOL, OUTCOME_WORDS, new_protocol, noise_flags
+from comparison.report.speed import OLD_PROTOCOL, OUTCOME_WORDS, trust_flags
+from comparison.results.typed import Recorded
+
+TORCH = "torch float32"  # the CPU path whose rows the note reads
 
 
-def gpu_speedups(record: dict) -> list[dict]:
-    """At every point timed on the GPU: the fastest CPU path there (lowest median), the
-    GPU's speed-up over it (CPU time / GPU time) and, with samples, its interval and the
-    rule's outcome for the GPU (``None`` in an old record)."""
-    ok = [r for r in record["rows"] if r["status"] == "ok" and r["sweep"] in SWEEP_KEYS]
+@dataclass(frozen=True)
+class Speedup:
+    """The GPU at one point against the fastest CPU path there (lowest median): CPU time over
+    GPU time, with, where both have samples, its interval and the rule's outcome for the GPU
+    (``None`` in an old record)."""
+
+    sweep: str
+    batch_size: int
+    width: int
+    cpu_path: str  # the fastest CPU path's label
+    cpu_s: float  # its seconds per epoch
+    gpu: Row
+    speedup: float
+    low: float | None
+    high: float | None
+    outcome: str | None
+
+    @property
+    def ratio(self) -> float:
+        """The speed-up, as ``ratio_text`` reads a ratio."""
+        return self.speedup
+
+
+def gpu_speedups(result: Result) -> list[Speedup]:
+    """At every point timed on the GPU: the fastest CPU path there and the GPU's speed-up."""
+    ok = [r for r in result.rows if r.ok and r.sweep in SWEEP_KEYS]
     found = []
-    for gpu in (r for r in ok if TIMED_PATHS[r["path"]].device != "cpu"):
-        cpu = [r for r in ok if TIMED_PATHS[r["path"]].device == "cpu"
-               and (r["sweep"], r["batch_size"], r["width"])
-               == (gpu["sweep"], gpu["batch_size"], gpu["width"])]
+    for gpu in (r for r in ok if r.timed.device != "cpu"):
+        cpu = [r for r in ok if r.timed.device == "cpu"
+               and (r.sweep, r.batch_size, r.width) == (gpu.sweep, gpu.batch_size, gpu.width)]
         if not cpu:
             continue
-        fastest = min(cpu, key=lambda r: r["seconds_per_epoch"])
-        speedup = {"speedup": fastest["seconds_per_epoch"] / gpu["seconds_per_epoch"],
-                   "low": None, "high": None, "outcome": None}
-        if "times_s" in gpu and "times_s" in fastest:
-            ratio = timing.paired_ratio(gpu["times_s"], fastest["times_s"])  # below 1: GPU ahead
-            speedup = {"speedup": 1 / ratio.median, "low": 1 / ratio.high,
-                       "high": 1 / ratio.low, "outcome": timing.decided(ratio)}
-        found.append({"sweep": gpu["sweep"], "batch_size": gpu["batch_size"],
-                      "width": gpu["width"], "cpu_path": fastest["path"],
-                      "cpu_s": fastest["seconds_per_epoch"], "gpu": gpu, **speedup})
+        fastest = min(cpu, key=lambda r: r.seconds_per_epoch)
+        speedup = (fastest.seconds_per_epoch / gpu.seconds_per_epoch, None, None, None)
+        if gpu.times_s is not None and fastest.times_s is not None:
+            ratio = stats.paired_ratio(gpu.times_s, fastest.times_s)  # below 1: GPU ahead
+            speedup = (1 / ratio.median, 1 / ratio.high, 1 / ratio.low, stats.decided(ratio))
+        found.append(Speedup(gpu.sweep, gpu.batch_size, gpu.width, fastest.path,
+                             fastest.seconds_per_epoch, gpu, *speedup))
     return found
 
 
-def _point(found: dict) -> str:
-    if found["sweep"] == "batch":
-        return f"mini-batch {found['batch_size']}, width {found['width']}"
-    return f"width {found['width']}, mini-batch {found['batch_size']}"
+def _point(found: Speedup) -> str:
+    if found.sweep == "batch":
+        return f"mini-batch {found.batch_size}, width {found.width}"
+    return f"width {found.width}, mini-batch {found.batch_size}"
 
 
-def _speedup_text(f: dict) -> str:
-    if f["outcome"] is None:
-        return f"{f['speedup']:.2f}x (median)"
-    return (f"{ratio_text({'ratio': f['speedup'], 'low': f['low'], 'high': f['high']})}, GPU "
-            f"{OUTCOME_WORDS[f['outcome']]}")
+def _speedup_text(f: Speedup) -> str:
+    if f.outcome is None:
+        return f"{f.speedup:.2f}x (median)"
+    return f"{ratio_text(f)}, GPU {OUTCOME_WORDS[f.outcome]}"
 
 
-def gpu_table(record: dict) -> str:
+def gpu_table(recorded: Recorded) -> str:
     rows = []
-    for f in gpu_speedups(record):
-        g = f["gpu"]
-        if "epoch_low_s" in g:
-            spread = f"[{g['epoch_low_s']:.3f}–{g['epoch_high_s']:.3f}]"
+    for f in gpu_speedups(recorded.result):
+        g = f.gpu
+        if g.epoch_low_s is not None:
+            spread = f"[{g.epoch_low_s:.3f}–{g.epoch_high_s:.3f}]"
         else:
-            scale = g["seconds_per_epoch"] / g["median_s"]
-            spread = f"(min–max {g['min_s'] * scale:.3f}–{g['max_s'] * scale:.3f})"
-        rows.append([_point(f), text(f["cpu_path"]), f"{f['cpu_s']:.3f}",
-                     f"{g['seconds_per_epoch']:.3f} {spread}", _speedup_text(f)])
+            scale = g.seconds_per_epoch / g.median_s
+            spread = f"(min–max {g.min_s * scale:.3f}–{g.max_s * scale:.3f})"
+        rows.append([_point(f), text(f.cpu_path), f"{f.cpu_s:.3f}",
+                     f"{g.seconds_per_epoch:.3f} {spread}", _speedup_text(f)])
     return markdown_table(["point", "fastest CPU path there", "its s per epoch",
                            "GPU s per epoch", "GPU speed-up"], rows, "llrrl")
 
 
-def _outcomes(found: list[dict]) -> list[str]:
+def _outcomes(found: list[Speedup]) -> list[str]:
     """The rule's outcome for the GPU at each point; an old record, by medians alone."""
-    return [f["outcome"] if f["outcome"] is not None
-            else timing.FASTER if f["speedup"] > 1 else timing.SLOWER for f in found]
+    return [f.outcome if f.outcome is not None
+            else stats.FASTER if f.speedup > 1 else stats.SLOWER for f in found]
 
 
-def _gpu_ahead_from(found: list[dict], sweep: str) -> int | None:
-    these = sorted((f for f in found if f["sweep"] == sweep), key=lambda f: f[SWEEP_KEYS[sweep]])
-    return timing.ahead_from([f[SWEEP_KEYS[sweep]] for f in these], _outcomes(these))
+def _gpu_ahead_from(found: list[Speedup], sweep: str) -> int | None:
+    these = sorted((f for f in found if f.sweep == sweep), key=lambda f: f.gpu.along(sweep))
+    return stats.ahead_from([f.gpu.along(sweep) for f in these], _outcomes(these))
 
 
-def cpu_rows(record: dict) -> str:
+def cpu_rows(recorded: Recorded) -> str:
     """What the record's CPU rows show at the two widest layers for PyTorch: time per step
     against the arithmetic, and the thread settings they ran with."""
-    rows = sorted((r for r in record["rows"] if (r["sweep"], r["path"], r["status"])
-                   == ("width", "torch float32", "ok")), key=lambda r: r["width"])
+    rows = sorted((r for r in recorded.result.ok_rows("width") if r.timed == PATHS[TORCH]),
+                  key=lambda r: r.width)
     if len(rows) < 2:
         return "not measured"
     narrow, wide = rows[-2], rows[-1]
 
-    def step_ms(r: dict) -> float:
-        return r["median_s"] / (r["examples"] / r["batch_size"]) * 1e3
+    def step_ms(r: Row) -> float:
+        return r.median_s / (r.examples / r.batch_size) * 1e3
 
-    work = (train_flops_per_example([784, wide["width"], 10])
-            / train_flops_per_example([784, narrow["width"], 10]))
-    p = record["provenance"]
+    work = (train_flops_per_example([784, wide.width, 10])
+            / train_flops_per_example([784, narrow.width, 10]))
+    p = recorded.provenance
     variables = ", ".join(f"{text(k)}={text(v)}" for k, v in p.get("thread_variables", {})
                           .items()) or "no thread variable set"
-    return (f"{step_ms(wide):.1f} ms per step at width {wide['width']} against "
-            f"{step_ms(narrow):.1f} ms at width {narrow['width']}: "
+    return (f"{step_ms(wide):.1f} ms per step at width {wide.width} against "
+            f"{step_ms(narrow):.1f} ms at width {narrow.width}: "
             f"{step_ms(wide) / step_ms(narrow):.0f}x the time for {work:.1f}x the arithmetic, "
             f"with PyTorch's {text(p.get('torch_threads'))} intra-op threads on "
             f"{text(p.get('logical_cpus'))} logical CPUs ({variables})")
 
 
-def gpu_quotes(record: dict) -> dict[str, str]:
-    found = gpu_speedups(record)
-    best, worst = max(found, key=lambda f: f["speedup"]), min(found, key=lambda f: f["speedup"])
-    p = record["provenance"]
+def gpu_quotes(recorded: Recorded) -> dict[str, str]:
+    found = gpu_speedups(recorded.result)
+    best, worst = max(found, key=lambda f: f.speedup), min(found, key=lambda f: f.speedup)
+    p = recorded.provenance
     batch, width = _gpu_ahead_from(found, "batch"), _gpu_ahead_from(found, "width")
-    step = worst["gpu"]["median_s"] / worst["gpu"]["examples"] * worst["batch_size"]
-    faster = sum(o == timing.FASTER for o in _outcomes(found))
+    step = worst.gpu.median_s / worst.gpu.examples * worst.batch_size
+    faster = sum(o == stats.FASTER for o in _outcomes(found))
     return {
-        "gpu": text(record["config"]["gpu"]), "torch": text(p["torch"]),
+        "gpu": text(recorded.result.config.gpu), "torch": text(p["torch"]),
         "date": text(p["date_utc"][:10]),
         "cpu": f"{text(p['cpu'])} with {text(p['logical_cpus'])} logical CPUs",
         "faster_at": f"{faster} of {len(found)}",
         "ahead_from_batch": f"from mini-batch {batch}" if batch else "at no mini-batch measured",
         "ahead_from_width": f"from width {width}" if width else "at no width measured",
         "best": f"{_speedup_text(best)} at {_point(best)}",
-        "worst": (f"{1 / worst['speedup']:.1f}x slower at {_point(worst)}"
-                  if worst["speedup"] < 1 else f"still {worst['speedup']:.2f}x faster at "
-                                               f"{_point(worst)}, its smallest lead"),
+        "worst": (f"{1 / worst.speedup:.1f}x slower at {_point(worst)}"
+                  if worst.speedup < 1 else f"still {worst.speedup:.2f}x faster at "
+                                            f"{_point(worst)}, its smallest lead"),
         "worst_step_ms": f"{step * 1e3:.2f}",
         "protocol": ("timed with the protocol of this page: every speed-up with its interval"
-                     if new_protocol(record) else OLD_PROTOCOL + ": its speed-ups are medians"),
-        "cpu_rows_note": cpu_rows_note(record),
-        "jax": jax_on_gpu(record),
+                     if recorded.result.new_protocol
+                     else OLD_PROTOCOL + ": its speed-ups are medians"),
+        "cpu_rows_note": cpu_rows_note(recorded),
+        "jax": jax_on_gpu(recorded),
     }
 
 
-def jax_on_gpu(record: dict) -> str:
+def jax_on_gpu(recorded: Recorded) -> str:
     """Whether the record timed JAX on the GPU, and why not if it did not."""
-    paths = record["config"]["paths"]
-    if "jax CUDA float32" in paths:
+    if any((p.impl, p.device) == ("jax", "cuda") for p in recorded.result.timed_paths):
         return "JAX on the GPU is in the record: its rows are the jax CUDA float32 path."
-    why = ("the record was made without JAX installed" if not record["provenance"].get("jax")
+    why = ("the record was made without JAX installed" if not recorded.provenance.get("jax")
            else "the JAX installed there had no CUDA build")
     return f"JAX on the GPU was **not measured**: {why}."
 
 
-def cpu_rows_note(record: dict) -> str:
+def cpu_rows_note(recorded: Recorded) -> str:
     """What the page can say about the record's CPU rows: with the protocol's thread and load
     record, the facts; without (an old record), that nothing explains them, and why."""
-    rows = f"On that machine's CPU, PyTorch took {cpu_rows(record)}."
-    if new_protocol(record):
-        flags = " ".join(noise_flags(record)) or "The run was quiet and its noise floor agreed."
-        return (f"{rows} Its pools were set to {record['machine']['threads']['set_to']} "
+    result = recorded.result
+    rows = f"On that machine's CPU, PyTorch took {cpu_rows(recorded)}."
+    if result.new_protocol:
+        flags = " ".join(trust_flags(result)) or "The run was quiet and its noise floor agreed."
+        return (f"{rows} Its pools were set to {result.machine.threads.set_to} "
                 f"threads and recorded (see its box). {flags}")
     return (f"{rows} Nothing in the arithmetic accounts for that, and the record cannot say "
             "what did, so these rows are **unexplained**: it was made before this page's "

@@ -14,7 +14,8 @@ from comparison.experiments.harness.runner import inputs_hash
 from comparison.report import machines as across
 from comparison.report.figures import render
 from comparison.report.pages import presenter
-from comparison.results import machines, store
+from comparison.results import machines, store, typed
+from comparison.results.read import typed_result
 
 FIGURE_ID = re.compile(r"[\w.-]+")  # a figure's id is part of its file name: no path
 # What a presenter raises on a result it does not expect (a field missing, or of another type,
@@ -59,15 +60,32 @@ def current_results(results: Path, names: Sequence[str] = tuple(EXPERIMENTS)
     return records
 
 
-def machine_records(folder: Path, build: dict[str, dict], scratch: Path) -> dict[str, dict]:
-    """The machine records committed under ``folder``, checked, and the figure that sets
-    their key ratios beside this build's, drawn into ``scratch``."""
+def typed_results(records: dict[str, dict]) -> dict[str, object]:
+    """Each record as its experiment's typed ``Result``, or a ``SiteError`` naming the
+    field of the first one whose shape is not its class's."""
+    found = {}
+    for key, record in records.items():
+        try:
+            found[key] = typed_result(record["name"], record)
+        except typed.ShapeError as error:
+            raise SiteError(f"result {key} does not have the shape this code reads "
+                            f"({error}): re-run `python -m comparison run --only "
+                            f"{record['name']}`") from None
+    return found
+
+
+def machine_records(folder: Path, build: dict[str, dict], scratch: Path
+                    ) -> dict[str, across.MachineRecord]:
+    """The machine records committed under ``folder``, checked and typed, and the figure that
+    sets their key ratios beside this build's (``build``: its stored results), drawn into
+    ``scratch``."""
     try:
-        found = machines.load_all(folder)
+        found = across.read(machines.load_all(folder))
     except machines.RecordError as error:
         raise SiteError(f"committed machine record: {error}") from None
+    mine = typed_results({name: build[name] for name in machines.RECORDED if name in build})
     with presenting(str(folder), "machine records"):
-        render(lambda _: across.figures(build, found), {}, scratch)
+        render(lambda _: across.figures(mine, found, across.build_machine(build)), {}, scratch)
     return found
 
 
@@ -85,7 +103,8 @@ def committed_record(path: Path, scratch: Path) -> dict:
     plots = getattr(presenter(record["name"]), "figures", None)
     if plots:
         with presenting(str(path), record["name"]):
-            render(_checked_ids(plots, path), record, scratch, prefix=f"{path.stem}-")
+            render(_checked_ids(plots, path), typed_result(record["name"], record), scratch,
+                   prefix=f"{path.stem}-")
     return record | {"current": is_current(record)}
 
 

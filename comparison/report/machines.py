@@ -6,20 +6,62 @@ claims whose outcome differs between two sets of results.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
+from comparison.experiments.speed.paths import TimedPath
+from comparison.experiments.speed.result import Comparison, Result
 from comparison.report.figures import COLOURS, LABELS, new_figure
 from comparison.report.markdown import markdown_table, plural, text
 from comparison.report.verdicts import Claim, Judgement, Records, performance
 from comparison.report.verdicts.claims import CLAIMS, badge, judge
-from comparison.results import machines
+from comparison.results import machines, typed
+from comparison.results.read import typed_result
 
 THIS_BUILD = "this build"
 # The comparisons the figure shows on every machine: PyTorch and Keras against the NumPy code
 # at the book's mini-batch and at the widest layer timed.
-KEY_PATHS = ("torch float32", "keras float32")
+KEY_PATHS = tuple(TIMED_PATHS[label] for label in ("torch float32", "keras float32"))
+SCRATCH = TIMED_PATHS["scratch float32"]
+
+
+@dataclass(frozen=True)
+class MachineRecord:
+    """A checked machine record as the pages read it: the machine it ran on, the protocol it
+    was timed with, and its results, each its experiment's typed ``Result``."""
+
+    machine: machines.Machine
+    protocol_version: int
+    results: Records
+
+    @property
+    def comparable(self) -> bool:
+        """Made with this code's timing protocol: only such records count on the pages."""
+        return self.protocol_version == machines.PROTOCOL_VERSION
+
+
+def read(records: dict[str, dict]) -> dict[str, MachineRecord]:
+    """Checked machine records (``machines.load_all``), by name, typed; a result whose shape
+    is not its class's is a ``machines.RecordError`` naming the record."""
+    found = {}
+    for name, record in records.items():
+        try:
+            found[name] = MachineRecord(
+                typed.from_json(machines.Machine, record["machine"], "machine"),
+                record["protocol_version"],
+                {key: typed_result(key, result) for key, result in record["results"].items()})
+        except typed.ShapeError as error:
+            raise machines.RecordError(f"the machine record {name} does not have the shape "
+                                       f"this code reads ({error}): re-record it with "
+                                       "`python -m comparison record`") from None
+    return found
+
+
+def build_machine(records: dict[str, dict]) -> machines.Machine | None:
+    """The machine this build's results ran on (its speed result's), None without one."""
+    return machines.machine_of(records["speed"]) if "speed" in records else None
 
 
 def machine_claims() -> list[Claim]:
@@ -44,35 +86,37 @@ def differences(a: Records, b: Records) -> list[tuple[Claim, Judgement, Judgemen
     return found
 
 
-def columns(build: Records, recorded: dict[str, dict]) -> dict[str, Records]:
-    """This build's results, then each recorded machine's, by column title."""
-    found = {f"{THIS_BUILD} ({_machine(machines.machine_of(build['speed']))})": build} if (
-        "speed" in build) else {}
+def columns(build: Records, recorded: dict[str, MachineRecord],
+            machine: machines.Machine | None) -> dict[str, Records]:
+    """This build's results (run on ``machine``), then each recorded machine's, by column
+    title."""
+    found = {f"{THIS_BUILD} ({_machine(machine)})": build} if "speed" in build else {}
     for name, record in recorded.items():
-        flag = "" if machines.comparable(record) else ", other protocol: counts nowhere"
-        found[f"{name} ({_machine(record['machine'])}{flag})"] = record["results"]
+        flag = "" if record.comparable else ", other protocol: counts nowhere"
+        found[f"{name} ({_machine(record.machine)}{flag})"] = record.results
     return found
 
 
-def _machine(machine: dict) -> str:
-    return (f"{text(machine['cpu'])}, {plural(machine['usable_cpus'], 'CPU')}, "
-            f"{text(machine['blas'])}")
+def _machine(machine: machines.Machine) -> str:
+    return f"{text(machine.cpu)}, {plural(machine.usable_cpus, 'CPU')}, {text(machine.blas)}"
 
 
-def outcomes_table(build: Records, recorded: dict[str, dict]) -> str:
-    """One row per performance claim, one column per machine: the outcome's badge."""
+def outcomes_table(build: Records, recorded: dict[str, MachineRecord],
+                   machine: machines.Machine | None) -> str:
+    """One row per performance claim, one column per machine (this build's ran on
+    ``machine``): the outcome's badge."""
     if not recorded:
         return ("*No machine is recorded yet: `python -m comparison record` packages a full "
                 "run as one (see the README).*")
-    found = columns(build, recorded)
+    found = columns(build, recorded, machine)
     rows = [[claim.text, *(badge(judge(claim, records).verdict) for records in found.values())]
             for claim in machine_claims()]
     return markdown_table(["claim", *found], rows, "l" + "c" * len(found))
 
 
-def agreement(claim: Claim, build: Records, recorded: dict[str, dict]) -> str:
+def agreement(claim: Claim, build: Records, recorded: dict[str, MachineRecord]) -> str:
     """ "the same outcome on 2 of 3 machines" for the home page, or '' without records."""
-    comparable = [r["results"] for r in recorded.values() if machines.comparable(r)]
+    comparable = [r.results for r in recorded.values() if r.comparable]
     if not comparable or claim not in machine_claims() or "speed" not in build:
         return ""
     mine = judge(claim, build).verdict
@@ -81,16 +125,16 @@ def agreement(claim: Claim, build: Records, recorded: dict[str, dict]) -> str:
             f"{len(comparable)} machine {'record' if len(comparable) == 1 else 'records'}")
 
 
-def ratio_at(speed: dict, path: str, sweep: str, point: int) -> dict | None:
-    key = "batch_size" if sweep == "batch" else "width"
-    return next((c for c in speed.get("comparisons", []) if (c["sweep"], c["a"], c["b"], c[key])
-                 == (sweep, path, "scratch float32", point)), None)
+def ratio_at(speed: Result, path: TimedPath, sweep: str, point: int) -> Comparison | None:
+    return next((c for c in speed.compared(sweep, path, SCRATCH) if c.along(sweep) == point),
+                None)
 
 
-def figures(build: Records, recorded: dict[str, dict]) -> Iterator[tuple[str, Figure]]:
+def figures(build: Records, recorded: dict[str, MachineRecord],
+            machine: machines.Machine | None) -> Iterator[tuple[str, Figure]]:
     """The key ratios with their intervals: a header row per machine, then one row per
     comparison (short labels, so that the plot keeps its width on a phone)."""
-    found = columns(build, recorded)
+    found = columns(build, recorded, machine)
     if len(found) < 2:
         return
     rows = 1 + len(found) * (1 + 2 * len(KEY_PATHS))
@@ -100,16 +144,14 @@ def figures(build: Records, recorded: dict[str, dict]) -> Iterator[tuple[str, Fi
         headers.append(len(labels))
         labels.append(title.split(" (")[0])
         speed = records["speed"]
-        widest = max(c["width"] for c in speed["comparisons"] if c["sweep"] == "width")
+        widest = max(c.width for c in speed.comparisons if c.sweep == "width")
         for path in KEY_PATHS:
-            impl = TIMED_PATHS[path].impl
             for sweep, point, where in (("batch", 10, "batch 10"),
                                         ("width", widest, f"width {widest}")):
                 if (c := ratio_at(speed, path, sweep, point)) is not None:
-                    ax.errorbar([c["ratio"]], [len(labels)], fmt="o", color=COLOURS[impl],
-                                xerr=[[c["ratio"] - c["low"]], [c["high"] - c["ratio"]]],
-                                capsize=3)
-                    labels.append(f"{LABELS[impl].split(' (')[0]}, {where}")
+                    ax.errorbar([c.ratio], [len(labels)], fmt="o", color=COLOURS[path.impl],
+                                xerr=[[c.ratio - c.low], [c.high - c.ratio]], capsize=3)
+                    labels.append(f"{LABELS[path.impl].split(' (')[0]}, {where}")
     ax.axvline(1, color="#999999", linestyle="--")
     # machine names head their groups inside the plot, not as tick labels: a long name there
     # would widen the figure and shrink its text on a phone

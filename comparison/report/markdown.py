@@ -17,29 +17,27 @@ SHORT_NAMES = implementations.View("short", extra={"scratch-tuned": "tuned scrat
 EXTRA_FILES = implementations.View("requirements", keep=lambda impl: bool(impl.modules))
 
 
-def measured(record: dict, impl: str) -> bool:
-    config = record["config"]
-    return impl in [*config.get("implementations", []), *config.get("others", [])]
+def measured(result, impl: str) -> bool:
+    """Whether ``impl`` ran for ``result`` (its config lists the implementations it ran, or
+    the others it compared with the NumPy code)."""
+    config = result.config
+    return impl in (*getattr(config, "implementations", ()), *getattr(config, "others", ()))
 
 
-def extra_note(record: dict, impl: str) -> str:
+def extra_note(result, impl: str) -> str:
     """Why an optional implementation's rows are missing, or nothing when they are there."""
-    if measured(record, impl):
+    if measured(result, impl):
         return ""
     return (f"{IMPL_NAMES[impl]} was **not measured** in this run: its optional extra "
             f"(`{EXTRA_FILES[impl]}`) was not installed.")
 
 
-def keras_note(record: dict) -> str:
-    return extra_note(record, "keras")
+def keras_note(result) -> str:
+    return extra_note(result, "keras")
 
 
-def jax_note(record: dict) -> str:
-    return extra_note(record, "jax")
-
-
-def _impls(record: dict) -> list[str]:
-    return record["config"]["implementations"]
+def jax_note(result) -> str:
+    return extra_note(result, "jax")
 
 
 def markdown_table(header: list[str], rows: list[list], align: str = "") -> str:
@@ -51,11 +49,6 @@ def markdown_table(header: list[str], rows: list[list], align: str = "") -> str:
 
 def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.2f}%"
-
-
-def find_row(record: dict, **match) -> dict:
-    """The first row of a result whose fields equal ``match``."""
-    return next(r for r in record["rows"] if all(r.get(k) == v for k, v in match.items()))
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
@@ -86,11 +79,12 @@ def text(value: object) -> str:
     return html.escape(one_line).translate(_MARKUP)
 
 
-def ratio_text(found: dict) -> str:
+def ratio_text(found) -> str:
     """A ratio and its 95% interval, "2.9x [1.5–5.6]", to the digits the interval justifies:
     three significant figures only when it spans less than 20%, two otherwise. A run that
-    never reached its target makes a bound infinite (∞)."""
-    ratio, low, high = found["ratio"], found["low"], found["high"]
+    never reached its target makes a bound infinite (∞). ``found`` has ``ratio``, ``low`` and
+    ``high`` attributes."""
+    ratio, low, high = found.ratio, found.low, found.high
     digits = 3 if high < 1.2 * low else 2
     return f"{significant(ratio, digits)}x [{significant(low, digits)}–{significant(high, digits)}]"
 

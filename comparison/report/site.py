@@ -37,6 +37,7 @@ from comparison.report.loading import (
     current_results,
     machine_records,
     presenting,
+    typed_results,
 )
 from comparison.report.markdown import text
 from comparison.report.pages import presenter
@@ -65,7 +66,7 @@ class Site:
     """Every current result, every committed record, and where their figures are."""
 
     results: Path
-    records: dict[str, dict]
+    records: dict[str, dict]  # as stored: provenance, downloads, the banner
     recorded: set[str]
     figure_folders: list[Path]
     scratch: Path  # record figures are drawn here, outside the watched results folder
@@ -75,7 +76,9 @@ class Site:
     # Each result's quotes, computed once per build: a page quotes dozens of values from one.
     quoted: dict[str, dict[str, str]] = field(default_factory=dict)
     # Full runs recorded on other machines (docs/records/machines/), by name
-    machines: dict[str, dict] = field(default_factory=dict)
+    machines: dict[str, across.MachineRecord] = field(default_factory=dict)
+    # ``records`` as each experiment's typed ``Result``: what presenters and verdicts read
+    typed: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, results: Path, records_folder: Path) -> Site:
@@ -94,8 +97,9 @@ class Site:
             raise
         files = {name for record in records.values() for name in record["figure_files"]}
         files |= {path.name for path in scratch.glob("*.svg")}
-        return cls(results, records | recorded, set(recorded),
-                   [results / "figures", scratch], scratch, files, machines=computers)
+        every = records | recorded
+        return cls(results, every, set(recorded), [results / "figures", scratch], scratch,
+                   files, machines=computers, typed=typed_results(every))
 
     def figure_paths(self) -> list[Path]:
         """The files of every figure these results list, for publishing: regular files only,
@@ -134,6 +138,10 @@ class Site:
         """This build's results, not the records committed from other machines."""
         return {name: r for name, r in self.records.items() if name not in self.recorded}
 
+    def own_typed(self) -> dict[str, object]:
+        """``own_records`` as typed results."""
+        return {name: r for name, r in self.typed.items() if name not in self.recorded}
+
     def block(self, kind: str, args: str, where: str) -> str:
         if kind == "table":
             return self.table(args, where)
@@ -149,41 +157,43 @@ class Site:
     def table(self, args: str, where: str) -> str:
         if args == "verdicts":
             with presenting(where, "verdicts"):
-                return verdict_table(self.records, lambda claim: across.agreement(
-                    claim, self.own_records(), self.machines))
+                return verdict_table(self.typed, lambda claim: across.agreement(
+                    claim, self.own_typed(), self.machines))
         if args == "verdicts.rules":
             return rules_table()
         if args == "verdicts.answers":
             with presenting(where, "verdicts"):
-                box = answers(self.records, where)
+                box = answers(self.typed, where)
             if not box:
                 raise SiteError(f"{where}: no claim has its evidence on this page, so it has "
                                 "no answers to show; remove the placeholder")
             return box
         if args == "verdicts.legend":
-            return legend_table(self.records)
+            return legend_table(self.typed)
         if args == "verdicts.side_rule":
             return f"*{SIDE_RULE[0].upper()}{SIDE_RULE[1:]}.*"
         if args == "verdicts.summary":
             with presenting(where, "verdicts"):
-                return summary(self.records)
+                return summary(self.typed)
         if args == "verdicts.machines":
             with presenting(where, "machine records"):
-                return across.outcomes_table(self.own_records(), self.machines)
+                return across.outcomes_table(self.own_typed(), self.machines,
+                                             across.build_machine(self.own_records()))
         name, _, table = args.partition(".")
         tables = getattr(self._presenter(name, where), "TABLES", {})
         if table not in tables:
             raise SiteError(f"{where}: unknown table {args!r}; {name} has "
                             f"{', '.join(tables) or 'none'}")
-        record = self._record(name, where)
+        self._record(name, where)
         with presenting(where, name):
-            return tables[table](record)
+            return tables[table](self.typed[name])
 
     def value(self, name: str, key: str, where: str) -> str:
         if name not in self.quoted:
-            module, record = self._presenter(name, where), self._record(name, where)
+            module = self._presenter(name, where)
+            self._record(name, where)
             with presenting(where, name):
-                self.quoted[name] = module.quotes(record)
+                self.quoted[name] = module.quotes(self.typed[name])
         quotes = self.quoted[name]
         if key not in quotes:
             raise SiteError(f"{where}: {name} has no value {key!r}; known: {', '.join(quotes)}")

@@ -15,19 +15,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from comparison.results import store
+from comparison.results import store, typed
 
 PROTOCOL_VERSION = 2
 # SHA-256 of the files that define how a time is taken and judged (see ``protocol_files``).
 # Version 2: every sample waits until the process's threads are quiet (``timing.settle``).
 # Under version 1 a sample could pay for the job before's spinning BLAS threads: PyTorch at
 # mini-batch 100, width 30 took 40 to 150 ms per sample by what ran before it.
-# (The files moved into experiments/harness/ and a docstring changed under version 2: the same
-# protocol, a new fingerprint.)
-PROTOCOL_FINGERPRINT = "2230b8ee7ccc8d90d87fad700ae6de6fc1a5bb92305bdd82724395b3b7e7f8a8"
-PROTOCOL_FILES = ("experiments/harness/timing.py", "experiments/harness/machine.py")
+# (The files moved into experiments/harness/, a docstring changed, and the statistics moved
+# from timing.py into stats.py, all under version 2: the same protocol, a new fingerprint.)
+PROTOCOL_FINGERPRINT = "91a588482bf7ceb6624292bf13307cddc082d8781fe911b10ede29848a9ebd08"
+PROTOCOL_FILES = ("experiments/harness/timing.py", "experiments/harness/machine.py", "stats.py")
 RECORDED = ("speed", "convergence")  # the results a machine record carries
 FORMAT = 1
 FOLDER = store.PACKAGE.parent / "docs" / "records" / "machines"
@@ -47,23 +48,32 @@ def protocol_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def machine_of(speed: dict) -> dict:
-    """The machine a speed result ran on: CPU model, the CPUs the run could use, BLAS."""
+@dataclass(frozen=True)
+class Machine:
+    """The machine a record ran on, as its ``machine`` field holds it."""
+
+    cpu: str  # the CPU model
+    usable_cpus: int  # the CPUs the run could use
+    logical_cpus: int | None
+    blas: str
+    gpu: str | None
+
+
+def machine_of(speed: dict) -> Machine:
+    """The machine a stored speed result ran on (its provenance and config say)."""
     provenance = speed["provenance"]
-    return {"cpu": str(provenance.get("cpu", "unknown")),
-            "usable_cpus": int(speed["config"]["threads"]),
-            "logical_cpus": provenance.get("logical_cpus"),
-            "blas": str(provenance.get("blas", "unknown")),
-            "gpu": speed["config"].get("gpu")}
+    return Machine(str(provenance.get("cpu", "unknown")), int(speed["config"]["threads"]),
+                   provenance.get("logical_cpus"), str(provenance.get("blas", "unknown")),
+                   speed["config"].get("gpu"))
 
 
-def record_name(machine: dict) -> str:
+def record_name(machine: Machine) -> str:
     """A file name from the CPU model, the usable CPUs and the BLAS: "amd-epyc-2cpu-openblas"."""
     def slug(words: str) -> str:
         return re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")
-    cpu = slug(re.sub(r"\((r|tm)\)|\b(cpu|processor)\b|@.*", " ", machine["cpu"], flags=re.I))
-    blas = slug(machine["blas"].split()[0]) if machine["blas"] else "blas"
-    return f"{cpu or 'cpu'}-{machine['usable_cpus']}cpu-{blas}"[:100]
+    cpu = slug(re.sub(r"\((r|tm)\)|\b(cpu|processor)\b|@.*", " ", machine.cpu, flags=re.I))
+    blas = slug(machine.blas.split()[0]) if machine.blas else "blas"
+    return f"{cpu or 'cpu'}-{machine.usable_cpus}cpu-{blas}"[:100]
 
 
 def make(results: dict[str, dict], commit: str) -> dict:
@@ -79,7 +89,7 @@ def make(results: dict[str, dict], commit: str) -> dict:
                           "needs the full one: run `python -m comparison run --profile full "
                           "--only speed convergence`")
     machine = machine_of(results["speed"])
-    record = {"format": FORMAT, "name": record_name(machine), "machine": machine,
+    record = {"format": FORMAT, "name": record_name(machine), "machine": typed.to_json(machine),
               "protocol_version": PROTOCOL_VERSION, "commit": commit,
               "date_utc": results["speed"]["provenance"].get("date_utc"),
               "results": {name: results[name] for name in RECORDED}}
@@ -137,8 +147,3 @@ def load_all(folder: Path) -> dict[str, dict]:
                               f"{record['name']}.json")
         found[record["name"]] = record
     return found
-
-
-def comparable(record: dict) -> bool:
-    """Made with this code's timing protocol: only such records count on the pages."""
-    return record["protocol_version"] == PROTOCOL_VERSION

@@ -24,19 +24,20 @@ from comparison.training.protocol import (
     in_chunks,
     reporting,
 )
-from comparison.training.variants import Variant
+from comparison.training.variants import Version
 
 
 class TorchRunner:
     def __init__(self, config: TrainConfig, data: Dataset, n_train: int,
-                 variant: Variant) -> None:
+                 version: Version) -> None:
         device = network.resolve_device(config.device)
         self.dtype = getattr(torch, config.dtype)
         torch.manual_seed(config.seed)
-        self.model = variant.torch_model(config.sizes()).to(device=device, dtype=self.dtype)
+        model = version.model or network.Net
+        self.model = model(config.sizes()).to(device=device, dtype=self.dtype)
         network.init_weights(self.model, config.init)
-        self.cost = variant.torch_cost or network.COSTS[config.cost]
-        make_optimizer = variant.torch_optimizer or network.make_optimizer
+        self.cost = version.cost or network.COSTS[config.cost]
+        make_optimizer = version.optimizer or network.make_optimizer
         self.optimizer = make_optimizer(self.model, config.eta, config.lmbda, n_train)
         self._splits = {}
         for name, split in zip(SPLITS, (data.train, data.validation, data.test)):

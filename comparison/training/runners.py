@@ -25,10 +25,15 @@ def make_runner(config: TrainConfig, data: Dataset, n_train: int | None = None) 
     n_train = n_train or len(data.train)
     implementation = implementations.get(config.impl)
     implementation.require()  # Keras and JAX: their optional extras
+    version = VARIANTS[config.variant].version(config.impl)
+    if version is None:
+        raise ValueError(f"the {config.variant!r} variant is not written in "
+                         f"{implementation.label} here; choose another variant or "
+                         "implementation")
     runner_class = implementation.runner_class()
     if config.impl == "scratch":  # the one implementation whose network is built here
         return runner_class(config, data, n_train, scratch_network(config))
-    runner = runner_class(config, data, n_train, VARIANTS[config.variant])
+    runner = runner_class(config, data, n_train, version)
     if config.init_from == "scratch":
         runner.set_parameters(scratch_network(config).parameters())
     return runner
@@ -36,9 +41,10 @@ def make_runner(config: TrainConfig, data: Dataset, n_train: int | None = None) 
 
 def scratch_network(config: TrainConfig) -> Network:
     """The from-scratch network (of ``config.variant``) that ``config`` describes."""
-    variant = VARIANTS[config.variant]
     if config.tuned:
         return TunedNetwork(config.sizes(), cost=COSTS[config.cost], init=config.init,
                             seed=config.seed, dtype=np.dtype(config.dtype))
-    return variant.scratch_network(config.sizes(), cost=variant.scratch_cost or COSTS[config.cost],
-                                   init=config.init, seed=config.seed, dtype=np.dtype(config.dtype))
+    version = VARIANTS[config.variant].version("scratch")
+    build = version.model or Network
+    return build(config.sizes(), cost=version.cost or COSTS[config.cost], init=config.init,
+                 seed=config.seed, dtype=np.dtype(config.dtype))

@@ -18,6 +18,7 @@ import numpy as np
 from comparison.data import Dataset
 from comparison.data.batches import one_hot
 from comparison.scratch import COSTS
+from comparison.scratch.network import Network
 from comparison.training import TrainConfig
 from comparison.training.protocol import Parameters, reporting
 from comparison.training.variants import VARIANTS
@@ -55,12 +56,12 @@ def make_program(config: TrainConfig, data: Dataset, slots: dict[str, str],
 class ScratchProgram:
     def __init__(self, config: TrainConfig, data: Dataset, slots: dict[str, str],
                  start: Parameters) -> None:
-        variant = VARIANTS[config.variant]
-        network = resolve(slots["network"]) if "network" in slots else variant.scratch_network
+        version = VARIANTS[config.variant].version("scratch")
+        network = resolve(slots["network"]) if "network" in slots else version.model or Network
         self.config, self.dtype = config, np.dtype(config.dtype)
         # The start is this network's own draw for the seed: set_parameters would hide a
         # mistake in how the weights are created.
-        self.net = network(config.sizes(), cost=variant.scratch_cost or COSTS[config.cost],
+        self.net = network(config.sizes(), cost=version.cost or COSTS[config.cost],
                            init=config.init, seed=config.seed, dtype=self.dtype)
         targets = resolve(slots.get("targets", ONE_HOT))
         self.x, self.y = data.train.x.astype(self.dtype), targets(data.train.y, 10, self.dtype)
@@ -89,16 +90,16 @@ class TorchProgram:
 
         from comparison.torch import network
 
-        variant = VARIANTS[config.variant]
+        version = VARIANTS[config.variant].version("torch")
         self.dtype = getattr(torch, config.dtype)
         torch.manual_seed(config.seed)
-        model = resolve(slots["model"]) if "model" in slots else variant.torch_model
+        model = resolve(slots["model"]) if "model" in slots else version.model or network.Net
         self.model = model(config.sizes()).to(dtype=self.dtype)
         if [w.shape for w, _ in network.get_parameters(self.model)] == [w.shape for w, _ in start]:
             network.set_parameters(self.model, start)  # else the model's mistake is its shapes
         self.cost = (resolve(slots["cost"]) if "cost" in slots
-                     else variant.torch_cost or network.COSTS[config.cost])
-        make_optimizer = variant.torch_optimizer or network.make_optimizer
+                     else version.cost or network.COSTS[config.cost])
+        make_optimizer = version.optimizer or network.make_optimizer
         self.optimizer = make_optimizer(self.model, config.eta, config.lmbda, len(data.train))
         self._train_epoch = resolve(slots.get("train_epoch", "torch/network.py::train_epoch"))
         self._evaluate = resolve(slots.get("evaluate", "torch/network.py::evaluate"))
@@ -127,15 +128,16 @@ class KerasProgram:
                  start: Parameters) -> None:
         from comparison.keras import network
 
-        variant = VARIANTS[config.variant]
-        build = resolve(slots.get("build", _keras(variant.keras_model)))
+        version = VARIANTS[config.variant].version("keras")
+        build = resolve(slots.get("build", _keras(version.model or "network.build")))
         self.model = build(config.sizes(), config.init, config.lmbda, len(data.train),
                            config.seed, config.dtype)
         network.set_parameters(self.model, start)
         self.cost = (resolve(slots["cost"]) if "cost" in slots
-                     else resolve(_keras(variant.keras_cost)) if variant.keras_cost
+                     else resolve(_keras(version.cost)) if version.cost
                      else network.COSTS[config.cost])
-        resolve(_keras(variant.keras_compile))(self.model, self.cost, config.eta)
+        compile_model = resolve(_keras(version.optimizer or "network.compile_model"))
+        compile_model(self.model, self.cost, config.eta)
         self._evaluate = resolve(slots.get("evaluate", "keras/network.py::evaluate"))
         targets = resolve(slots.get("targets", ONE_HOT))
         self.x = data.train.x.astype(config.dtype)

@@ -10,7 +10,7 @@ from types import ModuleType
 
 from comparison.experiments import EXPERIMENTS
 from comparison.experiments.harness.context import Context
-from comparison.results import inputs, store
+from comparison.results import inputs, store, typed
 from comparison.results.provenance import provenance
 
 
@@ -27,7 +27,7 @@ TYPICAL_SECONDS = {
     "smoke": {},
     "quick": {"book": 16, "speed": 74, "convergence": 15, "code": 1, "equivalence": 13,
               "scalability": 16, "flexibility": 28, "tooling": 9, "debugging": 15},
-    "full": {"book": 1767, "speed": 422, "convergence": 566, "code": 1, "equivalence": 47,
+    "full": {"book": 1767, "speed": 565, "convergence": 566, "code": 1, "equivalence": 47,
              "scalability": 61, "flexibility": 162, "tooling": 29, "debugging": 49},
 }
 UNKNOWN_SECONDS = 30.0  # an experiment without a typical time yet (the smoke profile's)
@@ -79,8 +79,8 @@ def _run_one(name: str, profile: str, config: object, digest: str, context: Cont
               "provenance": provenance(profile=profile, seeds=_seeds(stored),
                                        wall_seconds=round(seconds, 1),
                                        workers=context.workers),
-              **result}
-    store.save(name, record, results, draw=_drawer(name, record))
+              **typed.to_json(result)}
+    store.save(name, record, results, draw=_drawer(name, result))
     return {"experiment": name, "status": "ran", "seconds": seconds}
 
 
@@ -101,14 +101,16 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 
-def _drawer(name: str, record: dict) -> Callable[[Path], list[str]] | None:
-    """What draws the figures of ``record`` into a folder (the store calls it, so that the
+def _drawer(name: str, result: object) -> Callable[[Path], list[str]] | None:
+    """What draws the figures of ``result`` into a folder (the store calls it, so that the
     figures are written as one unit with the JSON), or None if it has none."""
     from comparison.report.figures import render
     from comparison.report.pages import presenter
 
     plots = getattr(presenter(name), "figures", None)
-    return None if plots is None else lambda folder: render(plots, record, folder)
+    if plots is None:
+        return None
+    return lambda folder: render(plots, result, folder)
 
 
 def _seeds(config: dict) -> list[int]:

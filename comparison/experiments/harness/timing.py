@@ -1,4 +1,4 @@
-"""One timing protocol for every timed path, and the rule that turns times into findings.
+"""One timing protocol for every timed path.
 
 The protocol (the methodology page states it with these constants):
 
@@ -14,7 +14,8 @@ The protocol (the methodology page states it with these constants):
 * every sample is kept (``times_s``). A job's figure is the median of its samples with a
   distribution-free interval for the median (order statistics); a comparison of two jobs is the
   median of their *paired* ratios (samples of one round: same minute, same machine state) with
-  the same kind of interval.
+  the same kind of interval (``comparison/stats.py`` holds those statistics and the rule that
+  reads them).
 
 The clock is ``torch.utils.benchmark``'s (``perf_counter``, after synchronising any
 accelerator). Its ``Timer`` warms up and calibrates micro-benchmarks (``blocked_autorange``);
@@ -30,83 +31,16 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from statistics import median
 
 import numpy as np
 
-CONFIDENCE = 0.95  # of every interval, and of every "faster" or "slower"
 BLOCK_SECONDS = 0.01  # a micro-benchmark sample runs its statement for at least this long
 CALIBRATION_SECONDS = 0.05  # blocked_autorange's warm-up and block-size search
-FASTER, SLOWER, TIED = "faster", "slower", "tied"
 # Before each sample: watch this process's CPU time over windows this long, until its threads
 # use under this share of one core in a window, but never wait longer than SETTLE_LIMIT_S.
 SETTLE_WINDOW_S = 0.01
 SETTLE_BUSY = 0.2
 SETTLE_LIMIT_S = 1.0
-
-
-def coverage(n: int, j: int) -> float:
-    """The probability that [x_(j), x_(n+1-j)] (the j-th smallest and largest of n samples)
-    holds the true median, for any continuous distribution: 1 - 2 P(Binomial(n, 1/2) < j)."""
-    return 1 - 2 * sum(math.comb(n, i) for i in range(j)) / 2**n
-
-
-def _rank(n: int) -> int:
-    """The innermost order statistic whose interval still reaches CONFIDENCE (1 if none)."""
-    return max((j for j in range(1, (n + 1) // 2 + 1) if coverage(n, j) >= CONFIDENCE),
-               default=1)
-
-
-# The fewest samples whose full range reaches CONFIDENCE: fewer can decide nothing.
-MIN_SAMPLES = next(n for n in range(1, 64) if coverage(n, 1) >= CONFIDENCE)
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A median and its interval; ``coverage`` is the interval's true confidence (below
-    CONFIDENCE when there were fewer than MIN_SAMPLES samples)."""
-
-    median: float
-    low: float
-    high: float
-    coverage: float
-
-
-def median_interval(values: Sequence[float]) -> Interval:
-    """The median of ``values`` with its order-statistic interval."""
-    ordered = sorted(values)
-    n = len(ordered)
-    j = _rank(n)
-    return Interval(median(ordered), ordered[j - 1], ordered[n - j], coverage(n, j))
-
-
-def paired_ratio(a: Sequence[float], b: Sequence[float]) -> Interval:
-    """time A / time B from samples taken in the same rounds (a[k] beside b[k])."""
-    if len(a) != len(b):
-        raise ValueError(f"paired samples must come from the same rounds ({len(a)} vs {len(b)})")
-    return median_interval([x / y for x, y in zip(a, b)])
-
-
-def outcome(low: float, high: float) -> str:
-    """The one rule for a ratio A/B with its interval: A is faster only when the whole
-    interval lies below 1, slower only when it lies above; otherwise tied within noise."""
-    return FASTER if high < 1 else SLOWER if low > 1 else TIED
-
-
-def decided(ratio: Interval) -> str:
-    """``outcome`` of a ratio, but tied when too few samples stood behind its interval."""
-    return outcome(ratio.low, ratio.high) if ratio.coverage >= CONFIDENCE else TIED
-
-
-def ahead_from(points: Sequence, outcomes: Sequence[str]):
-    """The first point from which A is faster at that point and every larger one; None when
-    A is not faster at the largest point. A tie anywhere after a point rules that point out."""
-    found = None
-    for point, result in reversed(list(zip(points, outcomes))):
-        if result != FASTER:
-            break
-        found = point
-    return found
 
 
 def shuffled_rounds(n_jobs: int, rounds: int, seed: int,

@@ -13,9 +13,10 @@ advances between samples, never inside one.
 
 The experiment's rooms: ``paths.py`` (what is timed), ``plan.py`` (each profile's sizes and
 the jobs), ``rounds.py`` (setting jobs up and timing them), ``findings.py`` (ratios, outcomes,
-crossovers, noise floor), ``split.py`` (where a step's time goes) and ``probes.py`` (fresh
-processes for import time and memory). The harness (``timing.py``), the machine
-(``machine.py``) and the products (``products.py``) live beside the experiments.
+crossovers, noise floor), ``split.py`` (where a step's time goes), ``probes.py`` (fresh
+processes for import time and memory) and ``result.py`` (what ``run`` returns). The harness
+(``timing.py``), the machine (``machine.py``) and the products (``products.py``) live beside
+the experiments.
 
 Beside the book-faithful NumPy code, the *tuned* NumPy code (``scratch/tuned.py``, subnormal
 floats flushed to zero as XLA does) is timed at every point, and at the split's points each of
@@ -27,9 +28,9 @@ this machine: NumPy 10 us per example at mini-batch 10, PyTorch 50, Keras about 
 book's loop 150; 0.3-0.6 ms per example at width 3000). One pass over every job of the full
 profile costs about 30 s: the mini-batch sweep 7 s, the width sweep 14 s (width 3000 alone
 7 s), the thread sweep 2 s, the conv variant 4.5 s, the split and the products 2 s. The
-warm-up and 9 rounds make 10 passes, 300 s; set-up adds about 85 s (torch.compile at 4
+warm-up and 15 rounds make 16 passes, 480 s; set-up adds about 85 s (torch.compile at 4
 points, XLA at 12) and the fresh processes for import time and memory about 55 s (6 per
-implementation): about 7.5 minutes. The quick profile: 7 passes of about 4 s, 20 s of
+implementation): about 10.5 minutes (9 min 36 s measured, the settling waits included). The quick profile: 7 passes of about 4 s, 20 s of
 set-up, 10 s of fresh processes: about a minute.
 """
 
@@ -48,6 +49,7 @@ from comparison.experiments.speed.findings import (
 from comparison.experiments.speed.paths import PATHS, SPLIT_PATHS, TUNED
 from comparison.experiments.speed.plan import Config, make_config, thread_counts
 from comparison.experiments.speed.probes import startup_times, tame_malloc, thread_variables
+from comparison.experiments.speed.result import Result
 from comparison.experiments.speed.rounds import (
     images,
     rows_of,
@@ -57,15 +59,18 @@ from comparison.experiments.speed.rounds import (
     with_peak,
 )
 from comparison.experiments.speed.split import step_split
+from comparison.results import typed
 
 # Import time and memory are measured by a script run in fresh processes.
 READS = ("experiments/speed/memory_probe.py",)
 # What the runner, the pages and the tests use of the experiment, besides ``run``
-__all__ = ["PATHS", "READS", "SPLIT_PATHS", "TUNED", "comparisons", "make_config", "run",
-           "thread_counts", "train_flops_per_example"]
+__all__ = ["PATHS", "READS", "SPLIT_PATHS", "TUNED", "Result", "comparisons", "make_config",
+           "run", "thread_counts", "train_flops_per_example"]
 
 
-def run(config: Config, context: Context) -> dict:
+def run(config: Config, context: Context) -> Result:
+    """Time every job; the rounds and findings make plain rows and records (the CSV's rows
+    among them), which are read here into ``Result``, checked field by field."""
     if config.images < max(config.batch_sizes):
         raise ValueError(f"the speed profile draws {config.images} images but its largest "
                          f"mini-batch is {max(config.batch_sizes)}: raise `images`")
@@ -88,7 +93,8 @@ def run(config: Config, context: Context) -> dict:
     startup = startup_times(config.probe_repeats, config.implementations, config.threads,
                             config.seed)
     after = machine.snapshot(cpus["affinity"])
-    return {
+    return typed.from_json(Result, {
+        "config": typed.to_json(config),
         "rows": rows,
         "comparisons": found,
         "crossovers": crossovers(found),
@@ -105,5 +111,5 @@ def run(config: Config, context: Context) -> dict:
         **startup,
         "malloc": malloc,
         "timing": "shuffled rounds; median of samples with an order-statistic interval",
-    }
+    })
 

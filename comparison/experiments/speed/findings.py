@@ -3,7 +3,7 @@ noise floor and the square product's yardstick."""
 
 from __future__ import annotations
 
-from comparison.experiments.harness import timing
+from comparison import stats
 from comparison.experiments.speed.paths import (
     BOOK,
     OPTIONS,
@@ -13,6 +13,7 @@ from comparison.experiments.speed.paths import (
     SPLIT_PATHS,
     TUNED,
 )
+from comparison.experiments.speed.result import crossover_key
 
 
 def _pairs(sweep: str) -> list[tuple[str, str]]:
@@ -46,14 +47,14 @@ def comparisons(rows: list[dict]) -> list[dict]:
 
 
 def _ratio(a: list[float], b: list[float]) -> dict:
-    ratio = timing.paired_ratio(a, b)
+    ratio = stats.paired_ratio(a, b)
     return {"ratio": ratio.median, "low": ratio.low, "high": ratio.high,
-            "coverage": ratio.coverage, "outcome": timing.decided(ratio)}
+            "coverage": ratio.coverage, "outcome": stats.decided(ratio)}
 
 
 def crossovers(found: list[dict]) -> dict[str, dict]:
     """For each sweep and pair: where a is faster, where slower, and from which point it
-    stays faster (``timing.ahead_from``)."""
+    stays faster (``stats.ahead_from``)."""
     pairs = dict.fromkeys((c["sweep"], c["a"], c["b"]) for c in found)
     result = {}
     for sweep, a, b in pairs:
@@ -62,11 +63,11 @@ def crossovers(found: list[dict]) -> dict[str, dict]:
                        key=lambda c: c[key])
         points = [c[key] for c in these]
         outcomes = [c["outcome"] for c in these]
-        result[f"{sweep}:{a}:{b}"] = {
+        result[crossover_key(sweep, a, b)] = {
             "points": points,
-            "faster_at": [p for p, o in zip(points, outcomes) if o == timing.FASTER],
-            "slower_at": [p for p, o in zip(points, outcomes) if o == timing.SLOWER],
-            "ahead_from": timing.ahead_from(points, outcomes)}
+            "faster_at": [p for p, o in zip(points, outcomes) if o == stats.FASTER],
+            "slower_at": [p for p, o in zip(points, outcomes) if o == stats.SLOWER],
+            "ahead_from": stats.ahead_from(points, outcomes)}
     return result
 
 
@@ -94,7 +95,7 @@ def noise_floor(rows: list[dict]) -> list[dict]:
         found.append({"path": twin["path"], "batch_size": twin["batch_size"],
                       "width": twin["width"],
                       "first": _interval(original), "second": _interval(twin), **ratio,
-                      "agree": ratio["outcome"] == timing.TIED})
+                      "agree": ratio["outcome"] == stats.TIED})
     return found
 
 

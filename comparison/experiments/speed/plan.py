@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from comparison.experiments.harness import machine, timing
+from comparison import stats
+from comparison.experiments.harness import machine
 from comparison.experiments.harness.context import Context
 from comparison.experiments.speed.paths import (
     BATCH_SWEEP_WIDTH,
@@ -61,14 +62,17 @@ PROFILES = {
                   conv_batch_sizes=(10,), conv_examples=20, gap_points=((100, 30),),
                   gemm_size=64, probe_repeats=1),
     # CI's pipeline check (within about 3 minutes on 2 cores): two mini-batches, two widths
-    "quick": dict(batch_sizes=(10, 100), widths=(30, 300), repeats=timing.MIN_SAMPLES,
+    "quick": dict(batch_sizes=(10, 100), widths=(30, 300), repeats=stats.MIN_SAMPLES,
                   examples=500, wide_examples=500, min_steps=5, images=2_000,
                   per_example_batch_sizes=(10,), per_example_max_width=30,
                   compile_points=((100, 30),), thread_points=((10, 30), (100, 300)),
                   conv_batch_sizes=(10,), conv_examples=100, gap_points=((100, 300),),
                   gemm_size=512, probe_repeats=1),
+    # 15 rounds: with 9, two quiet runs called 27 of 173 comparisons decided in one and tied
+    # in the other (intervals touching 1); 15 narrow every interval (its order statistics
+    # move inwards) for 2.5 more minutes
     "full": dict(batch_sizes=(10, 20, 50, 100, 200, 500, 1000, 2000),
-                 widths=(30, 100, 300, 1000, 3000), repeats=9, examples=5_000,
+                 widths=(30, 100, 300, 1000, 3000), repeats=15, examples=5_000,
                  wide_examples=2_000, min_steps=10, images=5_000,
                  per_example_batch_sizes=(10, 100), per_example_max_width=30,
                  compile_points=((10, 30), (100, 30), (1000, 30), (100, 3000)),
@@ -76,7 +80,7 @@ PROFILES = {
                  conv_examples=500,
                  gap_points=((10, 30), (100, 30), (100, 100), (100, 300), (100, 1000),
                              (100, 3000)),
-                 gemm_size=1024, probe_repeats=timing.MIN_SAMPLES),
+                 gemm_size=1024, probe_repeats=stats.MIN_SAMPLES),
 }
 
 

@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 
+from comparison import stats
 from comparison.experiments.harness import timing
 from comparison.results.provenance import REPO, THREAD_VARIABLES
 
@@ -29,7 +30,7 @@ def startup_times(repeats: int, impls: tuple[str, ...], threads: int, seed: int)
     for order in timing.shuffled_rounds(len(impls), repeats, seed):
         for index in order:
             samples[impls[index]].append(probe(impls[index], threads))
-    imports = {impl: timing.median_interval([s[0] for s in found])
+    imports = {impl: stats.median_interval([s[0] for s in found])
                for impl, found in samples.items()}
     memory = {impl: {"after_import_mb": float(np.median([s[1] for s in found])),
                      "peak_mb": float(np.median([s[2] for s in found]))}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 import torch
 from tqdm import tqdm
 
+from comparison import stats
 from comparison.data import Dataset
 from comparison.experiments.harness import machine, products, timing
 from comparison.experiments.harness.context import Context
@@ -16,7 +17,7 @@ from comparison.experiments.speed.paths import EPOCH, PATHS, TimedPath
 from comparison.experiments.speed.plan import Config, Spec, batches_of, plan, steps_per_sample
 from comparison.training import TrainConfig
 from comparison.training.runners import make_runner
-from comparison.training.variants import VARIANTS
+from comparison.training.variants import VARIANTS, resolved
 
 
 @dataclass(eq=False)
@@ -71,10 +72,12 @@ def _set_up(spec: Spec, sweeps: list[str], config: Config, data: Dataset,
     timed = Timed(spec, sweeps, steps, row={"path": spec.path, "batch_size": spec.batch_size,
                                             "width": spec.width, "threads": spec.threads,
                                             "variant": spec.variant})
+    # the variant's own settings (the conv variant's smaller eta), but the spec's width
+    settings = resolved({}, VARIANTS[spec.variant], {"hidden": (spec.width,)})
     train_config = TrainConfig(impl=path.impl, dtype=path.dtype, per_example=path.per_example,
-                               device=path.device, tuned=path.tuned, hidden=(spec.width,),
+                               device=path.device, tuned=path.tuned,
                                batch_size=spec.batch_size, seed=config.seed,
-                               variant=spec.variant, **_settings(spec))
+                               variant=spec.variant, **settings)
     threads.use(spec.threads)
     try:
         runner = make_runner(train_config, data, EPOCH)
@@ -108,12 +111,6 @@ def _epoch(runner, batches: list, flush: bool):
     return epoch
 
 
-def _settings(spec: Spec) -> dict:
-    """The variant's own training settings (the conv variant's smaller eta), minus its
-    layer sizes: the width is the spec's."""
-    return {k: v for k, v in VARIANTS[spec.variant].settings.items() if k != "hidden"}
-
-
 def _keras_options(path: TimedPath, runner) -> dict:
     """Keras's effective settings, as the compiled model reports them (``jit_compile="auto"``
     resolves to off on a CPU-only machine)."""
@@ -137,7 +134,7 @@ def _figures(timed: Timed) -> dict:
     epoch, throughput and achieved GFLOP/s (counted for the dense network only)."""
     spec, times = timed.spec, timed.job.times
     examples = timed.steps * spec.batch_size
-    found = timing.median_interval(times)
+    found = stats.median_interval(times)
     per_epoch = EPOCH / examples
     sizes = TrainConfig(hidden=(spec.width,)).sizes()
     work = train_flops_per_example(sizes) * examples if spec.variant == "baseline" else 0
@@ -170,7 +167,7 @@ def train_flops_per_example(sizes: list[int]) -> int:
 
 
 def product_row(key: dict, job: timing.Job) -> dict:
-    found = timing.median_interval(job.times)
+    found = stats.median_interval(job.times)
     work = products.flops(tuple(key["shape"]))
     return key | {"calls_per_sample": job.number, "times_s": job.times,
                   "median_s": found.median, "low_s": found.low, "high_s": found.high,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from comparison.experiments.harness import machine, products, timing
+from comparison import stats
+from comparison.experiments.harness import machine, products
 from comparison.experiments.speed.paths import TUNED
 from comparison.experiments.speed.plan import Config
 from comparison.experiments.speed.rounds import Timed
@@ -47,7 +48,7 @@ def _split(timed: Timed, products_s: list[float], savings: tuple[Timed | None, .
     """A step (per round), its products timed alone (the five products' sum, per round) and
     the rest: the step less the products and what each habit in ``savings`` saved, paired
     round by round, so that every part has its interval."""
-    step = timing.median_interval(timed.job.times)
+    step = stats.median_interval(timed.job.times)
     per_step = 1 / timed.steps
     rest = [t * per_step - p for t, p in zip(timed.job.times, products_s)]
     for other in (o for o in savings if o is not None and o.job is not None):
@@ -55,7 +56,7 @@ def _split(timed: Timed, products_s: list[float], savings: tuple[Timed | None, .
                 for r, t, u in zip(rest, timed.job.times, other.job.times)]
     return {"step_s": step.median * per_step, "step_low_s": step.low * per_step,
             "step_high_s": step.high * per_step,
-            "products_alone_s": timing.median_interval(products_s).median,
+            "products_alone_s": stats.median_interval(products_s).median,
             "products_alone": _per_step(products_s, 1), "rest": _per_step(rest, 1)}
 
 
@@ -86,7 +87,7 @@ def _costs(timed: Timed, without: Timed | None, name: str) -> dict:
 
 
 def _per_step(samples: list[float], steps: int) -> dict:
-    found = timing.median_interval(samples)
+    found = stats.median_interval(samples)
     return {"s": found.median / steps, "low_s": found.low / steps, "high_s": found.high / steps}
 
 

@@ -7,7 +7,7 @@ below 1, above 1, or neither: tied within noise); this package only words and fo
 from the old protocol (the committed GPU record) has medians with min and max and no
 comparisons: it still renders, and says so.
 
-    rows.py      the record's rows and comparisons; how a ratio or an epoch reads
+    rows.py      how a ratio or an epoch reads (the result: experiments/speed/result.py)
     tables.py    the timing tables: sweeps, crossovers, threads, conv, options
     noise.py     how far to trust the run: noise floor, machine, load, flags, protocol
     products.py  where the gap comes from: products, the step split, yardstick, start-up
@@ -18,7 +18,7 @@ comparisons: it still renders, and says so.
 from __future__ import annotations
 
 from comparison.report.speed.figures import figures
-from comparison.report.speed.noise import noise_flags, speed_machine, speed_noise
+from comparison.report.speed.noise import noise_flags, speed_machine, speed_noise, trust_flags
 from comparison.report.speed.products import (
     speed_efficiency,
     speed_gap,
@@ -27,7 +27,7 @@ from comparison.report.speed.products import (
     speed_products,
     speed_resources,
 )
-from comparison.report.speed.rows import OLD_PROTOCOL, OUTCOME_WORDS, new_protocol
+from comparison.report.speed.rows import OLD_PROTOCOL, OUTCOME_WORDS
 from comparison.report.speed.tables import (
     speed_comparisons,
     speed_conv,
@@ -37,8 +37,8 @@ from comparison.report.speed.tables import (
 )
 from comparison.report.speed.words import speed_quotes
 
-__all__ = ["OLD_PROTOCOL", "OUTCOME_WORDS", "STATISTIC", "TABLES", "figures", "new_protocol",
-           "noise_flags", "quotes", "speed_noise", "speed_sweep"]
+__all__ = ["OLD_PROTOCOL", "OUTCOME_WORDS", "STATISTIC", "TABLES", "figures", "noise_flags",
+           "quotes", "speed_noise", "speed_sweep", "trust_flags"]
 
 # True of both generations of record: an older one (the GPU record) has min and max instead.
 STATISTIC = ("median of {repeats} timed repeats per job after a warm-up, with its interval (a "

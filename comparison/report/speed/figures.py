@@ -13,6 +13,8 @@ from matplotlib.patches import Patch
 
 from comparison import implementations
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
+from comparison.experiments.speed.paths import SCRATCH
+from comparison.experiments.speed.result import Result, Split
 from comparison.report.figures import (
     COLOURS,
     GREEN,
@@ -21,12 +23,8 @@ from comparison.report.figures import (
     legend_below,
     ratio_panel,
 )
-from comparison.report.speed.rows import (
-    KEYS,
-    new_protocol,
-    ok_rows,
-)
-from comparison.report.verdicts import MIN_EFFECT, UNCLEAR, side_of
+from comparison.report.verdicts import MIN_EFFECT, UNCLEAR
+from comparison.stats import side_of
 
 # Keras's built-in options: Keras's colour, each with a marker and a line style of its own.
 OPTION_STYLES = {"keras XLA float32": {"color": GREEN, "marker": "X", "linestyle": "--"},
@@ -63,13 +61,12 @@ def short(path: str) -> str:
     return SHORT.get(path, " ".join(path.split()[1:]).replace("float", "f"))
 
 
-def sweep_figure(record: dict, sweep: str, value: str, label: str, ylabel: str,
+def sweep_figure(result: Result, sweep: str, value: str, label: str, ylabel: str,
                  scale: float = 1.0) -> Figure:
     """One panel per library (shared axes), one line per path with its interval (old
     records: min–max) as error bars, each path named in a legend inside its panel."""
-    key = KEYS[sweep]
-    paths = [p for p in record["config"]["paths"]
-             if any(r["path"] == p for r in ok_rows(record, sweep))]
+    paths = [p for p in result.config.paths
+             if any(r.timed == TIMED_PATHS[p] for r in result.ok_rows(sweep))]
     families = list(dict.fromkeys(family(p) for p in paths))
     columns = 2 if len(families) > 1 else 1
     rows_of_panels = math.ceil(len(families) / columns)
@@ -79,20 +76,20 @@ def sweep_figure(record: dict, sweep: str, value: str, label: str, ylabel: str,
     ends = {name: [] for name in families}
     for ax, name in zip(axes, families):
         for path in (p for p in paths if family(p) == name):
-            rows = sorted((r for r in ok_rows(record, sweep) if r["path"] == path),
-                          key=lambda r: r[key])
-            y = np.array([r[value] for r in rows]) / scale
-            median = np.array([r["median_s"] for r in rows])  # throughput scales as 1 / time
-            slow = np.array([r.get("high_s", r.get("max_s")) for r in rows])
-            fast = np.array([r.get("low_s", r.get("min_s")) for r in rows])
+            rows = sorted((r for r in result.ok_rows(sweep) if r.timed == TIMED_PATHS[path]),
+                          key=lambda r: r.along(sweep))
+            y = np.array([getattr(r, value) for r in rows]) / scale
+            median = np.array([r.median_s for r in rows])  # throughput scales as 1 / time
+            slow = np.array([r.slowest_s for r in rows])
+            fast = np.array([r.fastest_s for r in rows])
             errors = np.clip([y - y * median / slow, y * median / fast - y], 0, None)
-            ax.errorbar([r[key] for r in rows], y, yerr=errors, markersize=5, capsize=2,
+            ax.errorbar([r.along(sweep) for r in rows], y, yerr=errors, markersize=5, capsize=2,
                         **style(path))
-            ends[name].append((rows[-1][key], y[-1], short(path), style(path)["color"]))
+            ends[name].append((rows[-1].along(sweep), y[-1], short(path), style(path)["color"]))
         ax.set_title(name)
     for ax in axes[len(families):]:
         ax.set_visible(False)
-    points = sorted({r[key] for r in ok_rows(record, sweep)})
+    points = sorted({r.along(sweep) for r in result.ok_rows(sweep)})
     axes[0].set(xscale="log", yscale="log")
     axes[0].set_xticks(sparse_ticks(points))
     axes[0].set_xlim(points[0] / 1.5, points[-1] * LABEL_ROOM)
@@ -123,12 +120,12 @@ def sparse_ticks(points: list[float]) -> list[float]:
     return tens if len(tens) >= 2 else [points[0], points[-1]]
 
 
-def width_figure(record: dict) -> Figure:
+def width_figure(result: Result) -> Figure:
     """The width sweep, with the machine's matrix-multiply peaks as grey lines in every panel
     (dotted: float32, dashed: float64)."""
-    figure = sweep_figure(record, "width", "gflops", "hidden neurons (mini-batch 100)",
+    figure = sweep_figure(result, "width", "gflops", "hidden neurons (mini-batch 100)",
                           "achieved GFLOP/s")
-    peak = {dtype: g["peak"] for dtype, g in record["gemm_by_library"]["all_threads"].items()}
+    peak = {dtype: g["peak"] for dtype, g in result.gemm_by_library.all_threads.items()}
     for ax in figure.axes:
         if ax.get_visible():
             for dtype, line in (("float32", ":"), ("float64", "--")):
@@ -136,20 +133,20 @@ def width_figure(record: dict) -> Figure:
     return figure
 
 
-def ratio_figure(record: dict) -> Figure:
+def ratio_figure(result: Result) -> Figure:
     """Each framework's time over the NumPy code's at every point of both sweeps: one row per
     framework, one column per sweep, the band of differences under the minimum effect shaded."""
-    frameworks = [p for p in RATIO_PATHS if any(c["a"] == p for c in record["comparisons"])]
+    frameworks = [p for p in RATIO_PATHS
+                  if any(c.first == TIMED_PATHS[p] for c in result.comparisons)]
     figure = Figure(figsize=(4.8, 1.2 + 1.45 * len(frameworks)), layout="constrained")
     axes = figure.subplots(len(frameworks), 2, sharey=True, sharex="col", squeeze=False)
     for row, path in zip(axes, frameworks):
         for ax, sweep in zip(row, ("batch", "width")):
             for base, (marker, shift, _) in RATIO_BASES.items():
-                found = sorted((c for c in record["comparisons"]
-                                if (c["sweep"], c["a"], c["b"]) == (sweep, path, base)),
-                               key=lambda c: c[KEYS[sweep]])
-                colour = COLOURS[path] if base == "scratch float32" else COLOURS[base]
-                ratio_panel(ax, [c[KEYS[sweep]] * shift for c in found], found, colour,
+                found = sorted(result.compared(sweep, TIMED_PATHS[path], TIMED_PATHS[base]),
+                               key=lambda c: c.along(sweep))
+                colour = COLOURS[path] if base == SCRATCH["float32"] else COLOURS[base]
+                ratio_panel(ax, [c.along(sweep) * shift for c in found], found, colour,
                             [side_of(c) != UNCLEAR for c in found], MIN_EFFECT, marker)
             ax.set(xscale="log", yscale="log")  # labelled as plain numbers by render()
         row[0].set_ylabel(RATIO_PATHS[path])
@@ -157,36 +154,37 @@ def ratio_figure(record: dict) -> Figure:
         ax.set_title(title)
     for ax, sweep, label in zip(axes[-1], ("batch", "width"), ("mini-batch", "width")):
         ax.set_xlabel(label)
-        points = sorted({c[KEYS[sweep]] for c in record["comparisons"] if c["sweep"] == sweep})
+        points = sorted({c.along(sweep) for c in result.comparisons if c.sweep == sweep})
         ax.set_xticks(sparse_ticks(points))
         ax.set_xlim(points[0] / 1.5, points[-1] * 1.5)
     figure.supylabel("time ÷ NumPy's (below 1: faster)")
-    bases = [b for b in RATIO_BASES if any(c["b"] == b for c in record["comparisons"])]
+    bases = [b for b in RATIO_BASES
+             if any(c.second == TIMED_PATHS[b] for c in result.comparisons)]
     if len(bases) > 1:  # say which NumPy code each marker is set against
         figure.legend(handles=[Line2D([], [], marker=RATIO_BASES[b][0], linestyle="",
-                                      color=GREY if b == "scratch float32" else COLOURS[b],
+                                      color=GREY if b == SCRATCH["float32"] else COLOURS[b],
                                       label=f"÷ {RATIO_BASES[b][2]}") for b in bases],
                       loc="outside lower center", ncols=2, fontsize=12, handletextpad=0.2)
     return figure
 
 
-def thread_figure(record: dict) -> Figure:
+def thread_figure(result: Result) -> Figure:
     """Seconds per epoch against the thread count, one panel per point of the sweep."""
-    rows = ok_rows(record, "threads")
-    points = sorted({(r["batch_size"], r["width"]) for r in rows})
+    rows = result.ok_rows("threads")
+    points = sorted({(r.batch_size, r.width) for r in rows})
     figure = Figure(figsize=(4.3, 3.6))
     axes = np.atleast_1d(figure.subplots(1, len(points), sharey=False))
     for ax, (batch_size, width) in zip(axes, points):
-        for path in dict.fromkeys(r["path"] for r in rows):
-            line = sorted((r for r in rows if (r["path"], r["batch_size"], r["width"])
-                           == (path, batch_size, width)), key=lambda r: r["threads"])
-            y = np.array([r["seconds_per_epoch"] for r in line])
-            errors = [y - [r["epoch_low_s"] for r in line], [r["epoch_high_s"] for r in line] - y]
-            ax.errorbar([r["threads"] for r in line], y, yerr=np.clip(errors, 0, None),
+        for path in dict.fromkeys(r.path for r in rows):
+            line = sorted((r for r in rows if (r.path, r.batch_size, r.width)
+                           == (path, batch_size, width)), key=lambda r: r.threads)
+            y = np.array([r.seconds_per_epoch for r in line])
+            errors = [y - [r.epoch_low_s for r in line], [r.epoch_high_s for r in line] - y]
+            ax.errorbar([r.threads for r in line], y, yerr=np.clip(errors, 0, None),
                         capsize=3, label=path, **style(path))
         ax.set(title=f"mini-batch {batch_size}, width {width}", xlabel="threads",
                yscale="log")
-        ax.set_xticks(sorted({r["threads"] for r in rows}))
+        ax.set_xticks(sorted({r.threads for r in rows}))
     axes[0].set_ylabel("seconds per 50k epoch")
     legend_below(axes[0])
     return figure
@@ -199,31 +197,32 @@ PARTS = {"products": ("matrix products", {"alpha": 1.0}),
          "rest": ("the rest", {"alpha": 0.35})}
 
 
-def step_parts(split: dict) -> dict[str, float]:
+def step_parts(split: Split) -> dict[str, float]:
     """A step's milliseconds by part (a saving measured below zero counts as none)."""
-    parts = {"products": split.get("profiler_products_s", split["products_alone_s"]),
-             **{name: max(split[name]["s"], 0) for name in ("denormals", "allocation")
-                if name in split}}
+    inside = split.profiler_products_s
+    parts = {"products": split.products_alone_s if inside is None else inside,
+             **{name: max(saved.s, 0) for name, saved in (("denormals", split.denormals),
+                                                          ("allocation", split.allocation))
+                if saved is not None}}
     return {k: v * 1e3 for k, v in parts.items()} | {
-        "rest": max(split["step_s"] * 1e3 - sum(parts.values()) * 1e3, 0)}
+        "rest": max(split.step_s * 1e3 - sum(parts.values()) * 1e3, 0)}
 
 
-def gap_figure(record: dict) -> Figure:
+def gap_figure(result: Result) -> Figure:
     """Each library's step as a stacked bar (its matrix products, what flushing subnormal floats
     and updating in place saved, the rest), and the tuned NumPy step beside it, one panel per
     point (their scales differ by orders of magnitude)."""
-    columns = min(2, len(record["gap"]))  # three bars and their names need half the width
-    rows_of_panels = math.ceil(len(record["gap"]) / columns)
+    columns = min(2, len(result.gap))  # three bars and their names need half the width
+    rows_of_panels = math.ceil(len(result.gap) / columns)
     figure = Figure(figsize=(4.8, 1.2 + 2.2 * rows_of_panels), layout="constrained")
     axes = figure.subplots(rows_of_panels, columns, squeeze=False).ravel()
-    for ax in axes[len(record["gap"]):]:
+    for ax in axes[len(result.gap):]:
         ax.set_visible(False)
-    for ax, g in zip(axes, record["gap"]):
-        bars = [("NumPy", "scratch float32", step_parts(g["numpy"])),
-                ("torch", "torch float32", step_parts(g["torch"]))]
-        if "tuned" in g["numpy"]:
-            bars.insert(1, ("tuned", "scratch tuned float32",
-                            {"rest": g["numpy"]["tuned"]["s"] * 1e3}))
+    for ax, g in zip(axes, result.gap):
+        bars = [("NumPy", "scratch float32", step_parts(g.numpy)),
+                ("torch", "torch float32", step_parts(g.torch))]
+        if g.numpy.tuned is not None:
+            bars.insert(1, ("tuned", "scratch tuned float32", {"rest": g.numpy.tuned.s * 1e3}))
         for x, (_, path, parts) in enumerate(bars):
             bottom = 0.0
             for part, ms in parts.items():
@@ -231,7 +230,7 @@ def gap_figure(record: dict) -> Figure:
                        **PARTS[part][1])
                 bottom += ms
         ax.set_xticks(range(len(bars)), [name for name, _, _ in bars], fontsize=11)
-        ax.set_title(f"{g['batch_size']} x {g['width']}", fontsize=13)
+        ax.set_title(f"{g.batch_size} x {g.width}", fontsize=13)
     figure.supylabel("ms per step")
     figure.legend(handles=[Patch(facecolor=GREY, edgecolor=GREY, label=label, **style)
                            for label, style in PARTS.values()],
@@ -240,13 +239,13 @@ def gap_figure(record: dict) -> Figure:
     return figure
 
 
-def figures(record: dict) -> Iterator[tuple[str, Figure]]:
-    if record.get("comparisons"):
-        yield "speed-ratios", ratio_figure(record)
-    yield "speed-batch", sweep_figure(record, "batch", "examples_per_s", "mini-batch size",
+def figures(result: Result) -> Iterator[tuple[str, Figure]]:
+    if result.comparisons:
+        yield "speed-ratios", ratio_figure(result)
+    yield "speed-batch", sweep_figure(result, "batch", "examples_per_s", "mini-batch size",
                                       "thousand training examples per second", 1000)
-    yield "speed-width", width_figure(record)
-    if new_protocol(record):
-        yield "speed-threads", thread_figure(record)
-        if record["gap"]:
-            yield "speed-gap", gap_figure(record)
+    yield "speed-width", width_figure(result)
+    if result.new_protocol:
+        yield "speed-threads", thread_figure(result)
+        if result.gap:
+            yield "speed-gap", gap_figure(result)

@@ -26,27 +26,26 @@ addition, is shown beside them ("beyond the texts") and never moves a verdict.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from comparison import implementations
-from comparison.experiments.harness.timing import CONFIDENCE
+from comparison.stats import FASTER, MIN_EFFECT, SAME, SLOWER, UNCLEAR
 
 SUPPORTED, QUALIFIED, REFUTED = "supported", "qualified", "refuted"
 UNDECIDED, NOT_MEASURED, BY_DEFINITION = "undecided", "not measured", "by definition"
 OUTCOMES = (SUPPORTED, QUALIFIED, REFUTED, UNDECIDED, NOT_MEASURED)
 VERDICTS = (*OUTCOMES, BY_DEFINITION)
-Records = dict[str, dict]
+# A result's name -> its experiment's typed ``Result`` (a record committed from another
+# machine: ``typed.Recorded``), as the site and a machine record hand them to the rules
+Records = Mapping[str, Any]
 
 # The frameworks the seed texts name decide their claims; the others are shown beside them.
 SEED_FRAMEWORKS = implementations.View("short", keep=implementations.seed_framework)
 BEYOND_SEEDS = implementations.View("short", keep=implementations.beyond_seeds)
 FRAMEWORK_NAMES = implementations.View("short", keep=lambda impl: impl.framework)
 
-# A difference smaller than this share is no difference worth a claim: "faster" needs the
-# ratio's interval clear of 1 *and* its median at least this far below 1.
-MIN_EFFECT = 0.10
-FASTER, SLOWER, SAME, UNCLEAR = "faster", "slower", "same", "unclear"
 SIDE_RULE = (f"a time ratio A/B is *faster* when its 95% interval lies below 1 and its median "
              f"is at most {1 - MIN_EFFECT:g}, *slower* when the interval lies above 1 and the "
              f"median is at least {1 + MIN_EFFECT:g}, *the same* when the whole interval lies "
@@ -72,24 +71,6 @@ def undecided(reason: str, number: str) -> Judgement:
 
 def not_measured(reason: str) -> Callable[[Records], Judgement]:
     return lambda records: Judgement(NOT_MEASURED, reason)
-
-
-def side(ratio: float, low: float, high: float, coverage: float = 1.0) -> str:
-    """Where a time ratio A/B with its interval stands (``SIDE_RULE``)."""
-    if coverage < CONFIDENCE:
-        return UNCLEAR
-    if high < 1 and ratio <= 1 - MIN_EFFECT:
-        return FASTER
-    if low > 1 and ratio >= 1 + MIN_EFFECT:
-        return SLOWER
-    if low >= 1 - MIN_EFFECT and high <= 1 + MIN_EFFECT:
-        return SAME
-    return UNCLEAR
-
-
-def side_of(c: dict) -> str:
-    """``side`` of a stored comparison (ratio, low, high and, where recorded, coverage)."""
-    return side(c["ratio"], c["low"], c["high"], c.get("coverage", 1.0))
 
 
 @dataclass(frozen=True)
@@ -154,6 +135,16 @@ def combined(verdicts: Sequence[str], number: str, reasons: Sequence[str]) -> Ju
         why = [r for v, r in zip(verdicts, reasons, strict=True) if v == UNDECIDED]
         return undecided("; ".join(dict.fromkeys(why)), number)
     return judged(verdict, number)
+
+
+def busy_reason(load) -> str:
+    """Why a run on a busy machine decides nothing (``load``: ``state.Load``)."""
+    return f"the run was flagged busy ({'; '.join(load.busy_reasons)})"
+
+
+def clean_run(experiment: str) -> str:
+    """What to do about a run that decides nothing."""
+    return f"re-run it on an idle machine: python -m comparison run --only {experiment} --force"
 
 
 def beyond(parts: Sequence[str]) -> str:

@@ -27,10 +27,12 @@ from comparison.report.verdicts import (
     flexibility,
     not_measured,
     performance,
+    time_to_accuracy,
 )
+from comparison.results.typed import Recorded
 
 NOT_A_QUANTITY = "not a quantity this project can measure"
-E, P, F, D = ease, performance, flexibility, diagnosis
+E, P, T, F, D = ease, performance, time_to_accuracy, flexibility, diagnosis
 CLAIMS = [
     Claim("ease of use", "A §1, B §1", "From scratch you write the forward pass, "
           "backpropagation and the optimiser yourself.", "lines of hand-written gradient and "
@@ -54,7 +56,7 @@ CLAIMS = [
           P.frameworks_faster, ("speed",)),
     Claim("performance", "A §2, B §2", "Frameworks train a network to a given accuracy in "
           "less time.", "training seconds to a test accuracy, framework / scratch, paired by "
-          "seed", P.RULE_TO_ACCURACY, "performance.md#time-to-accuracy", P.faster_to_train,
+          "seed", T.RULE, "performance.md#time-to-accuracy", T.faster_to_train,
           ("convergence",)),
     Claim("performance", "A §2", "How fast hand-written code runs depends on how efficiently "
           "it is written.", "paired time ratio, the book's per-example loop / matrix code",
@@ -140,8 +142,10 @@ def judge(claim: Claim, records: Records) -> Judgement:
 
 
 def provisional(claim: Claim, records: Records) -> bool:
-    return any(records[name].get("profile") != "full" for name in claim.results
-               if name in records)
+    """Whether a result the claim reads was run with a profile other than the full one."""
+    found = [records[name] for name in claim.results if name in records]
+    return any((r.result if isinstance(r, Recorded) else r).config.profile != "full"
+               for r in found)
 
 
 def verdict_table(records: Records, note: Callable[[Claim], str] = lambda claim: "") -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from comparison.experiments.debugging.result import Tally
 from comparison.report.verdicts import (
     NOT_MEASURED,
     REFUTED,
@@ -26,13 +29,12 @@ RULE_TOOLS = (f"per framework: the share of planted bugs it reports (an error, o
               "lower by that much, undecided otherwise")
 
 
-def _shares(records: Records, key) -> dict[str, tuple[float, dict]] | None:
-    from comparison.report.debugging import diagnosis_numbers
-
+def _shares(records: Records, count: Callable[[Tally], int]) -> dict[str, float] | None:
+    """Per implementation that ran any bug: the share of those it ran that ``count`` counts."""
     if "debugging" not in records:
         return None
-    numbers = diagnosis_numbers(records["debugging"])
-    return {impl: (key(n) / n["measured"], n) for impl, n in numbers.items() if n["measured"]}
+    tallies = records["debugging"].tallies
+    return {impl: count(n) / n.measured for impl, n in tallies.items() if n.measured}
 
 
 def _decide(difference: float) -> str:
@@ -40,15 +42,16 @@ def _decide(difference: float) -> str:
             if difference <= -DIAGNOSIS_MARGIN else UNDECIDED)
 
 
-def _judge(records: Records, key, scratch_minus_framework: bool, what: str) -> Judgement:
-    shares = _shares(records, key)
+def _judge(records: Records, count: Callable[[Tally], int], scratch_minus_framework: bool,
+           what: str) -> Judgement:
+    shares = _shares(records, count)
     if not shares or "scratch" not in shares:
         return Judgement(NOT_MEASURED, "the debugging experiment did not run")
-    scratch = shares["scratch"][0]
+    scratch = shares["scratch"]
     verdicts, parts, reasons = [], [f"from scratch {scratch:.0%} {what}"], []
     for impl, who in FRAMEWORKS.items():
         if impl in shares:
-            share = shares[impl][0]
+            share = shares[impl]
             verdicts.append(_decide(scratch - share if scratch_minus_framework
                                     else share - scratch))
             parts.append(f"{who} {share:.0%}")
@@ -57,9 +60,9 @@ def _judge(records: Records, key, scratch_minus_framework: bool, what: str) -> J
 
 
 def harder_from_scratch(records: Records) -> Judgement:
-    return _judge(records, lambda n: n["silent"], True, "pass silently")
+    return _judge(records, lambda n: n.silent, True, "pass silently")
 
 
 def framework_reports_them(records: Records) -> Judgement:
-    return _judge(records, lambda n: n["loud"] + n["caught_by_tool"], False,
+    return _judge(records, lambda n: n.reported, False,
                   "reported (an error or a standard tool)")

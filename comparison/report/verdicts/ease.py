@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from comparison.experiments import code
-from comparison.experiments.code import FORWARD_ROLE, UPDATE_ROLE
+from comparison.experiments.code import FORWARD_ROLE, UPDATE_ROLE, Result
 from comparison.report.verdicts import (
     BY_DEFINITION,
     FRAMEWORK_NAMES,
@@ -30,51 +29,51 @@ RULE_LESS_CODE = (f"per framework, r = scratch lines / framework lines: supporte
                   "r <= 1; the two frameworks disagreeing make it qualified")
 
 
-def _frameworks(numbers: code.CodeNumbers) -> list[str]:
-    return [impl for impl in FRAMEWORK_NAMES if impl in numbers.totals]
+def _frameworks(result: Result) -> list[str]:
+    return [impl for impl in FRAMEWORK_NAMES if impl in result.totals]
 
 
 def hand_written(records: Records) -> Judgement:
-    n = code.derive(records["code"])
-    gradient, update = n.gradient("scratch"), n.lines[UPDATE_ROLE]["scratch"]
+    code: Result = records["code"]
+    gradient, update = code.gradient("scratch"), code.lines(UPDATE_ROLE, "scratch")
     return judged(BY_DEFINITION, f"{gradient} lines of hand-derived gradients and {update} of "
                                  "update from scratch")
 
 
 def frameworks_handle_it(records: Records) -> Judgement:
-    n = code.derive(records["code"])
-    parts = [f"{FRAMEWORK_NAMES[impl]}: {n.gradient(impl)} gradient lines, "
-             f"{n.lines[FORWARD_ROLE][impl]} lines of model and forward pass by hand"
-             for impl in _frameworks(n)]
+    code: Result = records["code"]
+    parts = [f"{FRAMEWORK_NAMES[impl]}: {code.gradient(impl)} gradient lines, "
+             f"{code.lines(FORWARD_ROLE, impl)} lines of model and forward pass by hand"
+             for impl in _frameworks(code)]
     return judged(BY_DEFINITION, "; ".join(parts) + f" (from scratch: "
-                                 f"{n.lines[FORWARD_ROLE]['scratch']})")
+                                 f"{code.lines(FORWARD_ROLE, 'scratch')})")
 
 
 def less_code(records: Records) -> Judgement:
-    n = code.derive(records["code"])
+    code: Result = records["code"]
     verdicts, parts, extra = [], [], []
-    for impl in _frameworks(n):
-        r = n.ratio(impl)
-        part = f"{n.totals[impl]} lines in {FRAMEWORK_NAMES[impl]} ({r:.1f}x less)"
+    for impl in _frameworks(code):
+        r = code.ratio_to(impl)
+        part = f"{code.totals[impl]} lines in {FRAMEWORK_NAMES[impl]} ({r:.1f}x less)"
         if impl in SEED_FRAMEWORKS:
             verdicts.append(SUPPORTED if r >= LESS_CODE_CLEAR else QUALIFIED if r > 1
                             else REFUTED)
             parts.append(part)
         else:
             extra.append(part)
-    return judged(combine(verdicts), f"{n.totals['scratch']} lines from scratch; "
+    return judged(combine(verdicts), f"{code.totals['scratch']} lines from scratch; "
                   + ", ".join(parts) + beyond(extra))
 
 
 def learning_curve(records: Records) -> Judgement:
-    n = code.derive(records["code"])
+    code: Result = records["code"]
     return Judgement(NOT_MEASURED, "a claim about people, not measured; proxy only: "
-                                   f"{n.gradient('scratch')} lines of gradient code the "
+                                   f"{code.gradient('scratch')} lines of gradient code the "
                                    "frameworks derive, each needing the chain rule")
 
 
 def development_time(records: Records) -> Judgement:
-    n = code.derive(records["code"])
-    ratios = ", ".join(f"{n.ratio(i):.1f}x {FRAMEWORK_NAMES[i]}'s" for i in _frameworks(n))
+    code: Result = records["code"]
+    ratios = ", ".join(f"{code.ratio_to(i):.1f}x {FRAMEWORK_NAMES[i]}'s" for i in _frameworks(code))
     return Judgement(NOT_MEASURED, "nobody was timed writing it; proxy only: the scratch code "
                                    f"is {ratios} size")

@@ -21,9 +21,9 @@ from comparison.report.verdicts import (
     combine,
     judged,
     sentences,
-    side,
     undecided,
 )
+from comparison.stats import side
 
 FRAMEWORKS = SEED_FRAMEWORKS  # decide; JAX (fewer variants) is shown beside them
 TRAINED = 0.5  # a variant "trained" when every seed's test accuracy is above this (chance: 0.1)
@@ -58,31 +58,31 @@ RULE_SCALING = (f"DistributedDataParallel, 2 processes against 1 with the machin
                 "unclear")
 
 
-def _trained(n: flexibility.FlexibilityNumbers, variant: str, impl: str) -> bool:
-    outcome = n.outcomes.get((variant, impl))
-    return outcome is not None and outcome.low > TRAINED
+def _trained(n: flexibility.Result, variant: str, impl: str) -> bool:
+    outcome = n.outcome(variant, impl)
+    return outcome is not None and outcome.min_test_accuracy > TRAINED
 
 
-def _frameworks(n: flexibility.FlexibilityNumbers) -> list[str]:
-    return [impl for impl in FRAMEWORKS if impl in n.implementations]
+def _frameworks(n: flexibility.Result) -> list[str]:
+    return [impl for impl in FRAMEWORKS if impl in n.config.implementations]
 
 
-def _variants(n: flexibility.FlexibilityNumbers) -> dict[str, list[str]]:
+def _variants(n: flexibility.Result) -> dict[str, list[str]]:
     """The variants a framework trained and the scratch code did not ("missed"), and those
     no implementation trained ("nowhere")."""
     frameworks = _frameworks(n)
     return {"missed": [v for v in n.variants if not _trained(n, v, "scratch")
                        and any(_trained(n, v, f) for f in frameworks)],
             "nowhere": [v for v in n.variants
-                        if not any(_trained(n, v, i) for i in n.implementations)]}
+                        if not any(_trained(n, v, i) for i in n.config.implementations)]}
 
 
-def _trained_text(n: flexibility.FlexibilityNumbers) -> str:
+def _trained_text(n: flexibility.Result) -> str:
     counts = [f"{FRAMEWORK_NAMES.get(i, 'from scratch')} "
               f"{sum(_trained(n, v, i) for v in n.variants)} of "
               f"{len(n.variants)}" + ("" if len(n.written(i)) == len(n.variants)
                                       else f" ({len(n.written(i))} written)")
-              for i in ("scratch", *FRAMEWORK_NAMES) if i in n.implementations]
+              for i in ("scratch", *FRAMEWORK_NAMES) if i in n.config.implementations]
     return "variants trained: " + ", ".join(counts)
 
 
@@ -92,7 +92,7 @@ def _nowhere(found: dict[str, list[str]]) -> str:
 
 
 def full_control(records: Records) -> Judgement:
-    n = flexibility.derive(records["flexibility"])
+    n: flexibility.Result = records["flexibility"]
     found, number = _variants(n), _trained_text(n)
     if found["missed"]:
         return judged(REFUTED, number + f"; not from scratch: {', '.join(found['missed'])}")
@@ -103,7 +103,7 @@ def full_control(records: Records) -> Judgement:
 
 
 def advanced_techniques(records: Records) -> Judgement:
-    n = flexibility.derive(records["flexibility"])
+    n: flexibility.Result = records["flexibility"]
     found = _variants(n)
     cheapest = min((n.lines(i) for i in _frameworks(n)), default=0)
     factor = n.lines("scratch") / max(cheapest, 1)
@@ -117,7 +117,7 @@ def advanced_techniques(records: Records) -> Judgement:
 
 
 def easy_to_vary(records: Records) -> Judgement:
-    n = flexibility.derive(records["flexibility"])
+    n: flexibility.Result = records["flexibility"]
     scratch = n.lines("scratch")
     verdicts, parts = [], []
     for impl in _frameworks(n):
@@ -126,7 +126,7 @@ def easy_to_vary(records: Records) -> Judgement:
         verdicts.append(SUPPORTED if easy else QUALIFIED if lines < scratch else REFUTED)
         parts.append(f"{lines} lines in {FRAMEWORKS[impl]}")
     extra = [f"{n.lines(i)} lines in {BEYOND_SEEDS[i]} for {len(n.written(i))} of them"
-             for i in BEYOND_SEEDS if i in n.implementations]
+             for i in BEYOND_SEEDS if i in n.config.implementations]
     return judged(combine(verdicts), f"{len(n.variants)} variants: " + ", ".join(parts)
                   + f", {scratch} from scratch" + beyond(extra))
 
@@ -143,16 +143,15 @@ def both_flexible(records: Records) -> Judgement:
 
 
 def integrates_with_tools(records: Records) -> Judgement:
-    record = records["tooling"]
-    n = tooling.derive(record)
+    result: tooling.Result = records["tooling"]
     verdicts, parts, extra = [], [], []
     for impl, who in FRAMEWORK_NAMES.items():
-        if impl not in n.logging_works:
+        if impl not in result.tensorboard:
             continue
-        works = n.logging_works[impl] + n.export_works[impl]
-        part = (f"{who}: TensorBoard in {n.lines['curves and histograms', impl]} lines, "
-                f"{_recorded(record['tensorboard'][impl])}, export kept "
-                f"{n.predictions_kept[impl]:.2%} of predictions")
+        board, export = result.tensorboard[impl], result.exports[impl]
+        works = board.logging_works + export.works
+        part = (f"{who}: TensorBoard in {result.lines('curves and histograms', impl)} lines, "
+                f"{_recorded(board)}, export kept {export.predictions_agree:.2%} of predictions")
         if impl in FRAMEWORKS:
             verdicts.append(SUPPORTED if works == 2 else QUALIFIED if works else REFUTED)
             parts.append(part)
@@ -162,22 +161,23 @@ def integrates_with_tools(records: Records) -> Judgement:
                   + "; data loading not measured")
 
 
-def _recorded(board: dict) -> str:
+def _recorded(board: tooling.Board) -> str:
     """What the event files held, as read back."""
-    graph = f"a graph of {board['graph_nodes']} nodes" if board["graph_nodes"] else "no graph"
-    return (f"the files held {len(board['scalar_tags'])} scalar curves, "
-            f"{board['histograms']} histograms and {graph}")
+    graph = f"a graph of {board.graph_nodes} nodes" if board.graph_nodes else "no graph"
+    return (f"the files held {len(board.scalar_tags)} scalar curves, "
+            f"{board.histograms} histograms and {graph}")
 
 
 def distributed(records: Records) -> Judgement:
-    n = scalability.derive(records["scalability"])
-    sides = {b: side(1 / s["ratio"], 1 / s["high"], 1 / s["low"], s["coverage"])
+    n: scalability.Result = records["scalability"]
+    sides = {b: side(1 / s.ratio, 1 / s.high, 1 / s.low, s.coverage)
              for b, s in n.speedup.items()}
     same = "gave" if n.works else "did not give"
     speedups = sentences(f"Speed of 2 processes over 1 on {n.cores} CPUs",
                          [(ratio_text(s), f"mini-batch {b}") for b, s in n.speedup.items()])
     number = (f"DDP with 2 processes {same} the 1-process result (test accuracy within "
-              f"{n.accuracy_gap * 100:.2f} points; parameters within {n.one_vs_two:.1e}, "
+              f"{n.accuracy_gap * 100:.2f} points; parameters within "
+              f"{n.one_vs_two_max_difference:.1e}, "
               f"float32 round-off). {speedups}")
     if not n.works:
         return judged(REFUTED, number)

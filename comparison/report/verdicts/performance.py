@@ -1,5 +1,5 @@
-"""Rules for the performance claims, from the ``speed`` and ``convergence`` results and the
-GPU record.
+"""Rules for the speed claims, from the ``speed`` result and the GPU record (time to accuracy,
+from ``convergence``, has its own module: ``time_to_accuracy.py``).
 
 Every comparison is a paired time ratio with its 95% interval (``experiments/harness/timing.py``),
 read by one rule (``SIDE_RULE``: faster, slower, the same within the minimum effect, or
@@ -10,13 +10,14 @@ with that reason, and the page says how to get a clean run.
 
 from __future__ import annotations
 
-from comparison.experiments.harness import timing
+from dataclasses import dataclass
+
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
-from comparison.experiments.speed.paths import SWEEP_KEYS
-from comparison.report.convergence import paired_ratio
+from comparison.experiments.speed.paths import SWEEP_KEYS, TimedPath
+from comparison.experiments.speed.result import Comparison, Result
 from comparison.report.gpu import gpu_speedups
 from comparison.report.markdown import ratio_text
-from comparison.report.speed.products import best_throughput
+from comparison.report.speed.products import Throughput, best_throughput
 from comparison.report.verdicts import (
     FASTER,
     FRAMEWORK_NAMES,
@@ -34,34 +35,34 @@ from comparison.report.verdicts import (
     PerFramework,
     Records,
     Tally,
+    busy_reason,
+    clean_run,
     combine,
     judged,
     sentences,
-    side,
-    side_of,
     undecided,
 )
+from comparison.results.typed import Recorded
+from comparison.stats import side, side_of
 
 # judged against scratch float32: the seeds' frameworks decide, JAX is shown beside them
-PATHS = {"torch": "torch float32", "keras": "keras float32", "jax": "jax float32"}
-SCRATCH, BOOK_LOOP, MATRIX = "scratch float32", "book per-example (float64)", "scratch float64"
+PATHS = {impl: TIMED_PATHS[label] for impl, label in (
+    ("torch", "torch float32"), ("keras", "keras float32"), ("jax", "jax float32"))}
+SCRATCH, BOOK_LOOP, MATRIX = (TIMED_PATHS[label] for label in (
+    "scratch float32", "book per-example (float64)", "scratch float64"))
 # The NumPy code the speed claims are read against: ours as the book writes the maths, and the
 # same maths with a careful programmer's habits (in place, subnormals flushed to zero).
-BASES = {SCRATCH: "the book-faithful NumPy code", "scratch tuned float32": "the tuned NumPy code"}
+BASES = {SCRATCH: "the book-faithful NumPy code",
+         TIMED_PATHS["scratch tuned float32"]: "the tuned NumPy code"}
 BOTH = ("read against both NumPy codes (the book-faithful matrix code and the tuned one, where "
         "measured): the same verdict against both stands, different verdicts give qualified "
         "(the framework beats NumPy's defaults, not NumPy), undecided if either is")
 SWEEPS = ("batch", "width", "conv")  # every point the frameworks were timed against scratch
 EFFICIENCY_GAP = 2.0  # "depends on the code": one maths, two ways of writing it, this far apart
-CLEAN_RUN = ("re-run it on an idle machine: python -m comparison run --only speed --force")
 GATES = ("undecided if the run was flagged busy or its noise floor disagreed")
 RULE_FASTER = (f"per framework, on the CPU in float32, at every point timed against the NumPy "
                f"code (both sweeps and the conv variant), each point read by the ratio rule "
                f"below: {TALLY_RULE}; {BOTH}; {GATES}")
-RULE_TO_ACCURACY = (f"per framework and mini-batch, the training seconds to the highest target "
-                    f"accuracy over the NumPy code's, paired seed by seed (a 95% interval "
-                    f"needs {timing.MIN_SAMPLES} seeds): {TALLY_RULE}; undecided if the run "
-                    "was flagged busy")
 RULE_EFFICIENCY = (f"the book's per-example loop against the same maths as matrix products "
                    f"(float64, the book's mini-batch): supported if the loop is slower and its "
                    f"interval lies above {EFFICIENCY_GAP}x, qualified if slower by less, refuted "
@@ -90,44 +91,39 @@ RULE_EFFICIENT = (f"per framework, training efficiency: examples per second per 
                   f"{GATES}; start-up cost (import time) is shown, not judged")
 
 
-def speed_gate(record: dict) -> str:
+def speed_gate(speed: Result) -> str:
     """Why a timed run cannot decide ('' when its quality checks passed)."""
-    reasons = []
-    load = record.get("machine", {}).get("load") or record.get("load") or {}
-    if load.get("busy"):
-        reasons.append("the run was flagged busy (" + "; ".join(load["busy_reasons"]) + ")")
-    floor = record.get("noise_floor", [])
-    disagreed = sum(not n["agree"] for n in floor)
+    reasons = [busy_reason(speed.load)] if speed.load is not None and speed.load.busy else []
+    floor = speed.noise_floor or ()
+    disagreed = sum(not n.agree for n in floor)
     if disagreed:
         reasons.append(f"its noise floor disagreed at {disagreed} of {len(floor)} points")
-    return "; ".join(reasons) + (f": {CLEAN_RUN}" if reasons else "")
+    return "; ".join(reasons) + (f": {clean_run('speed')}" if reasons else "")
 
 
-def comparisons(speed: dict, sweep: str, a: str, b: str) -> list[dict]:
+def comparisons(speed: Result, sweep: str, a: TimedPath, b: TimedPath) -> list[Comparison]:
     """The paired comparisons of path ``a`` with ``b`` along a sweep, smallest point first."""
-    found = [c for c in speed.get("comparisons", [])
-             if (c["sweep"], c["a"], c["b"]) == (sweep, a, b)]
-    return sorted(found, key=lambda c: c[SWEEP_KEYS.get(sweep, "batch_size")])
+    return sorted(speed.compared(sweep, a, b), key=lambda c: c.along(sweep))
 
 
 
 
-def every_point(speed: dict, path: str, base: str = SCRATCH) -> list[dict]:
+def every_point(speed: Result, path: TimedPath, base: TimedPath = SCRATCH) -> list[Comparison]:
     """``path`` against the NumPy code ``base`` at every point timed, each point once (the two
     sweeps share a point)."""
     found = {}
     for sweep in SWEEPS:
         for c in comparisons(speed, sweep, path, base):
-            found.setdefault((sweep == "conv", c["batch_size"], c["width"]), c)
+            found.setdefault((sweep == "conv", c.batch_size, c.width), c)
     return list(found.values())
 
 
-def _point(c: dict) -> str:
-    conv = "conv, " if c["sweep"] == "conv" else ""
-    return f"{conv}mini-batch {c['batch_size']} × width {c['width']}"
+def _point(c: Comparison) -> str:
+    conv = "conv, " if c.sweep == "conv" else ""
+    return f"{conv}mini-batch {c.batch_size} × width {c.width}"
 
 
-def _where(found: list[dict]) -> str:
+def _where(found: list[Comparison]) -> str:
     """Where each side won, when few enough points to list."""
     listed = [f"{wanted} at {', '.join(points)}" for wanted in (FASTER, SLOWER)
               if 0 < len(points := [_point(c) for c in found if side_of(c) == wanted]) <= 3]
@@ -153,32 +149,6 @@ def frameworks_faster(records: Records) -> Judgement:
     return found.judgement(gate=speed_gate(speed))
 
 
-def faster_to_train(records: Records) -> Judgement:
-    """Time to accuracy: the training seconds to the highest target, framework over NumPy,
-    paired by seed (same batch order), at each mini-batch."""
-    record, found = records["convergence"], PerFramework()
-    target = max(r["target"] for r in record["rows"])
-    for impl, who in FRAMEWORK_NAMES.items():
-        ratios = [r for b in sorted({r["batch_size"] for r in record["rows"]})
-                  if (r := paired_ratio(record, impl, b, target)) is not None]
-        if ratios:
-            tally = Tally.of(side(r["ratio"], r["low"], r["high"], r["coverage"])
-                             for r in ratios)
-            found.add(impl, sentences(who, [(ratio_text(r), f"mini-batch {r['batch_size']}")
-                                            for r in ratios]),
-                      tally.verdict(), f"{who}: unclear at every mini-batch ({_seeds(ratios)})")
-    if not found.parts:
-        return Judgement(NOT_MEASURED, "this run has no time-to-accuracy comparisons")
-    return found.judgement(f"training seconds to {target:.0%} test accuracy, framework / "
-                           "NumPy: ", speed_gate(record))
-
-
-def _seeds(ratios: list[dict]) -> str:
-    n = min(r["seeds"] for r in ratios)
-    short = "" if n >= timing.MIN_SAMPLES else f": a 95% interval needs {timing.MIN_SAMPLES}"
-    return f"{n} paired seeds{short}"
-
-
 def code_efficiency(records: Records) -> Judgement:
     speed = records["speed"]
     found = comparisons(speed, "batch", BOOK_LOOP, MATRIX)
@@ -186,13 +156,13 @@ def code_efficiency(records: Records) -> Judgement:
         return Judgement(NOT_MEASURED, "the per-example loop was not compared in this run")
     c = found[0]
     number = (f"the book's loop takes {ratio_text(c)} the time of the matrix code at "
-              f"mini-batch {c['batch_size']}")
+              f"mini-batch {c.batch_size}")
     if gate := speed_gate(speed):
         return undecided(gate, number)
     where = side_of(c)
     if where == UNCLEAR:
         return undecided("the interval is unclear against the minimum effect", number)
-    verdict = (SUPPORTED if where == SLOWER and c["low"] > EFFICIENCY_GAP
+    verdict = (SUPPORTED if where == SLOWER and c.low > EFFICIENCY_GAP
                else QUALIFIED if where == SLOWER else REFUTED)
     return judged(verdict, number)
 
@@ -211,44 +181,58 @@ def larger_models(records: Records) -> Judgement:
     return found.judgement(gate=speed_gate(speed))
 
 
-def _widened(points: list[dict], who: str) -> tuple[str, str, str]:
+@dataclass(frozen=True)
+class Change:
+    """How a ratio moved along the width sweep: the widest ratio over the narrowest, with the
+    most conservative interval the two intervals allow (its coverage is theirs: taken as met)."""
+
+    ratio: float
+    low: float
+    high: float
+    coverage: float = 1.0
+
+
+def _widened(points: list[Comparison], who: str) -> tuple[str, str, str]:
     """(verdict, the two ends as sentences, why it would be undecided) for one framework
     against one NumPy code along the width sweep."""
     narrow, wide = points[0], points[-1]
-    change = {"ratio": wide["ratio"] / narrow["ratio"], "low": wide["low"] / narrow["high"],
-              "high": wide["high"] / narrow["low"]}
+    change = Change(wide.ratio / narrow.ratio, wide.low / narrow.high, wide.high / narrow.low)
     fell, faster = side_of(change), side_of(wide) == FASTER
     verdict = (SUPPORTED if fell == FASTER and faster else QUALIFIED if fell == FASTER
                else REFUTED if fell in (SLOWER, SAME) else UNDECIDED)
-    ends = sentences(who, [(ratio_text(c), f"width {c['width']}") for c in (narrow, wide)],
+    ends = sentences(who, [(ratio_text(c), f"width {c.width}") for c in (narrow, wide)],
                      "the NumPy time")
     return verdict, ends, f"{who}: the change {ratio_text(change)} is unclear"
 
 
 def gpu(records: Records) -> Judgement:
     """This run's GPU rows if it had a GPU, else a run recorded on a GPU machine."""
-    speed = records["speed"]
-    record = speed if speed["config"].get("gpu") else records.get("speed-gpu")
-    if record is None:
+    speed: Result = records["speed"]
+    recorded: Recorded | None = records.get("speed-gpu")
+    if speed.config.gpu:
+        result, where, current = speed, "this run", True
+    elif recorded is not None:
+        result, current = recorded.result, recorded.current
+        where = f"recorded {recorded.provenance['date_utc'][:10]}"
+    else:
         return Judgement(NOT_MEASURED, "no GPU was available to this run and none is recorded")
-    found = [f for f in gpu_speedups(record) if TIMED_PATHS[f["gpu"]["path"]].impl == "torch"]
+    found = [f for f in gpu_speedups(result) if f.gpu.timed.impl == "torch"]
     if not found:
         return Judgement(NOT_MEASURED, "the GPU record has no PyTorch CUDA rows")
-    where = "this run" if record is speed else f"recorded {record['provenance']['date_utc'][:10]}"
-    best = max(found, key=lambda f: f["speedup"])
-    number = (f"{record['config']['gpu']} ({where}): up to {best['speedup']:.1f}x the speed of "
+    best = max(found, key=lambda f: f.speedup)
+    number = (f"{result.config.gpu} ({where}): up to {best.speedup:.1f}x the speed of "
               "the machine's fastest CPU path")
-    if not record.get("current", True):
+    if not current:
         return undecided("the record was made with older code, before the current timing "
                          "protocol", number)
-    if any(f["low"] is None for f in found):
+    if any(f.low is None for f in found):
         return undecided("the record has medians without intervals", number)
-    if gate := speed_gate(record):
+    if gate := speed_gate(result):
         return undecided(gate, number)
-    sides = {id(f): side(1 / f["speedup"], 1 / f["high"], 1 / f["low"]) for f in found}
+    sides = {id(f): side(1 / f.speedup, 1 / f.high, 1 / f.low) for f in found}
     tally = Tally.of(sides.values())
-    tops = [max((f for f in found if f["sweep"] == s), key=lambda f: f[SWEEP_KEYS[s]])
-            for s in SWEEP_KEYS if any(f["sweep"] == s for f in found)]
+    tops = [max((f for f in found if f.sweep == s), key=lambda f: f.gpu.along(s))
+            for s in SWEEP_KEYS if any(f.sweep == s for f in found)]
     number += f"; GPU {tally.text()}"
     if tally.verdict() == QUALIFIED and all(sides[id(f)] == FASTER for f in tops):
         return judged(SUPPORTED, number)
@@ -258,13 +242,12 @@ def gpu(records: Records) -> Judgement:
 
 
 def built_in_optimisations(records: Records) -> Judgement:
-    speed = records["speed"]
-    found = [c for c in speed.get("comparisons", [])
-             if c["b"] in PATHS.values() and c["a"] not in (SCRATCH, c["b"])]
+    speed: Result = records["speed"]
+    found = speed.options()
     if not found:
         return Judgement(NOT_MEASURED, "no built-in speed option ran here")
     tally = Tally.of(side_of(c) for c in found)
-    options = ", ".join(dict.fromkeys(c["a"] for c in found))
+    options = ", ".join(dict.fromkeys(c.a for c in found))
     number = f"{options} against the same library without: {tally.text()}"
     if gate := speed_gate(speed):
         return undecided(gate, number)
@@ -275,7 +258,7 @@ def built_in_optimisations(records: Records) -> Judgement:
 
 def efficient(records: Records) -> Judgement:
     speed, found = records["speed"], PerFramework()
-    memory, imports = speed["memory"], speed["imports"]
+    memory, imports = speed.memory, speed.imports
     scratch = best_throughput(speed, SCRATCH)
     if scratch is None:
         return Judgement(NOT_MEASURED, "this run timed no mini-batch sweep")
@@ -284,30 +267,30 @@ def efficient(records: Records) -> Judgement:
         if mine is None or impl not in memory:
             continue
         throughput = _throughput(speed, impl, mine, scratch)
-        added = memory[impl]["training_mb"] / max(memory["scratch"]["training_mb"], 1e-9)
-        found.add(impl, f"{who}: {mine['per_core']:,.0f} examples/s per core at mini-batch "
-                        f"{mine['batch_size']} ({throughput}), "
-                        f"{memory[impl]['training_mb']:.0f} MB for training, "
+        added = memory[impl].training_mb / max(memory["scratch"].training_mb, 1e-9)
+        found.add(impl, f"{who}: {mine.per_core:,.0f} examples/s per core at mini-batch "
+                        f"{mine.batch_size} ({throughput}), "
+                        f"{memory[impl].training_mb:.0f} MB for training, "
                         f"{imports[impl]:.2f} s to import",
                   _efficiency(throughput, added > 1 + MIN_EFFECT, added < 1 - MIN_EFFECT),
                   f"{who}: throughput unclear")
-    return found.judgement(f"NumPy: {scratch['per_core']:,.0f} examples/s per core at "
-                           f"mini-batch {scratch['batch_size']}, "
-                           f"{memory['scratch']['training_mb']:.0f} MB for training, "
+    return found.judgement(f"NumPy: {scratch.per_core:,.0f} examples/s per core at "
+                           f"mini-batch {scratch.batch_size}, "
+                           f"{memory['scratch'].training_mb:.0f} MB for training, "
                            f"{imports['scratch']:.2f} s to import (start-up cost, not judged); ",
                            speed_gate(speed))
 
 
-def _throughput(speed: dict, impl: str, mine: dict, scratch: dict) -> str:
+def _throughput(speed: Result, impl: str, mine: Throughput, scratch: Throughput) -> str:
     """``side`` of the time per example at each one's best mini-batch: the paired ratio
     where both are best at the same one, else the two intervals' most conservative ratio."""
-    if mine["batch_size"] == scratch["batch_size"]:
+    if mine.batch_size == scratch.batch_size:
         paired = [c for c in comparisons(speed, "batch", PATHS[impl], SCRATCH)
-                  if c["batch_size"] == mine["batch_size"]]
+                  if c.batch_size == mine.batch_size]
         if paired:
             return side_of(paired[0])
-    return side(mine["per_example"] / scratch["per_example"], mine["low"] / scratch["high"],
-                mine["high"] / scratch["low"])
+    return side(mine.per_example / scratch.per_example, mine.low / scratch.high,
+                mine.high / scratch.low)
 
 
 def _efficiency(throughput: str, more_memory: bool, less_memory: bool) -> str:

@@ -22,11 +22,26 @@ from comparison.data import Dataset, load_dataset
 from comparison.experiments.bugs import BUGS, Absent, Bug, Plant, tools
 from comparison.experiments.bugs.programs import make_program
 from comparison.experiments.bugs.symptoms import describe
+from comparison.experiments.debugging.result import (
+    ABSENT,
+    CAUGHT,
+    DEBUGGED,
+    EQUIVALENCE,
+    LOUD,
+    NOT_MEASURED,
+    SILENT,
+    Cell,
+    Config,
+    Crash,
+    Result,
+    Setting,
+)
 from comparison.experiments.harness.context import Context
 from comparison.experiments.harness.machine import Threads
 from comparison.experiments.harness.source import logical_lines
 from comparison.training import TrainConfig, installed, minibatches
 from comparison.training.runners import scratch_network
+from comparison.training.variants import VARIANTS, resolved
 
 # Each bug's code is imported by a name built at run time (``programs.resolve``).
 READS = ("experiments/bugs",)
@@ -34,9 +49,6 @@ READS = ("experiments/bugs",)
 PROFILES = {"smoke": dict(train_size=None, tool_steps=5),
             "quick": dict(train_size=1_000, tool_steps=20),
             "full": dict(train_size=10_000, tool_steps=100)}
-# The book's chapter-3 network, in float64 so that correct programs agree to round-off.
-SETTING = dict(hidden=(30,), cost="cross-entropy", eta=0.5, lmbda=0.0, init="scaled",
-               batch_size=10, dtype="float64")
 TOOL = "experiments/bugs/tools.py::"
 # implementation -> the ecosystem's own checks -> the functions applying them
 TOOLS = {"scratch": {"finite-difference gradient check": [f"{TOOL}finite_difference_check"],
@@ -44,37 +56,18 @@ TOOLS = {"scratch": {"finite-difference gradient check": [f"{TOOL}finite_differe
          "torch": {"gradcheck": [f"{TOOL}gradcheck"], "detect_anomaly": [f"{TOOL}detect_anomaly"]},
          "keras": {"enable_check_numerics": [f"{TOOL}check_numerics"]}}
 # implementation -> the tool that makes a crash's report fuller, re-run on every crash
-# JAX is not in this experiment: its bugs would be planted in a fourth copy of each network,
-# and its tools (jax.debug, checkify) are a study of their own; the page says so
-DEBUGGED = ("scratch", "torch", "keras")
 TRACEBACK_TOOLS = {"torch": "detect_anomaly", "keras": "run_eagerly"}
-EQUIVALENCE = "equivalence test"  # applied in every implementation, against another one
 EQUIVALENCE_TOOL = [f"{TOOL}equivalence"]
 REFERENCE = {"scratch": "torch", "torch": "scratch", "keras": "scratch"}  # compared with
-OUTCOMES = LOUD, CAUGHT, SILENT, ABSENT = ("crashes loudly", "caught by a standard tool", "silent",
-                                         "cannot occur here")
-NOT_MEASURED = "not measured"
 
 
-@dataclass(frozen=True)
-class Config:
-    profile: str
-    train_size: int | None  # None: every training image (the tiny data of the smoke profile)
-    tool_steps: int
-    setting: dict  # ``TrainConfig`` fields of the correct program
-    bugs: dict[str, dict]  # the catalogue, as ``bugs.Bug`` fields
-    implementations: tuple[str, ...]  # those measured (Keras only with its extra)
-    tools: dict[str, dict[str, list[str]]]
-    traceback_tools: dict[str, str]
-    tolerance: float = tools.TOLERANCE
-    relative_error: float = tools.RELATIVE_ERROR
-    seed: int = 0
-    datasets: tuple[str, ...] = ("mnist",)
+# The book's chapter-3 network, in float64 so that correct programs agree to round-off.
+SETTING = Setting(hidden=(30,), cost="cross-entropy", eta=0.5, lmbda=0.0, init="scaled",
+                  batch_size=10, dtype="float64")
 
 
 def make_config(profile: str, context: Context) -> Config:
-    return Config(profile=profile, **PROFILES[profile], setting=SETTING,
-                  bugs={name: asdict(bug) for name, bug in BUGS.items()},
+    return Config(profile=profile, **PROFILES[profile], setting=SETTING, bugs=dict(BUGS),
                   implementations=tuple(installed(DEBUGGED)), tools=TOOLS,
                   traceback_tools=TRACEBACK_TOOLS, seed=context.seed)
 
@@ -86,7 +79,7 @@ class Run:
     seconds: float
     accuracy: float | None = None
     parameters: list | None = None
-    error: dict | None = None
+    crash: Crash | None = None
     tools: dict[str, bool] = field(default_factory=dict)  # tool -> reported a problem
 
 
@@ -96,22 +89,22 @@ class Bench:
     def __init__(self, config: Config, data: Dataset) -> None:
         self.config, self.data = config, data
         rng = np.random.default_rng(config.seed)
-        self.batches = minibatches(len(data.train), config.setting["batch_size"], rng)
+        self.batches = minibatches(len(data.train), config.setting.batch_size, rng)
         self._correct: dict[tuple, Run] = {}
 
     def train_config(self, impl: str, variant: str, settings: dict) -> TrainConfig:
-        setting = self.config.setting | settings | {"hidden": tuple(self.config.setting["hidden"])}
+        """The correct program's settings, the variant's own over them, a mistake's over both."""
         return TrainConfig(impl=impl, variant=variant, seed=self.config.seed, device="cpu",
-                           **setting)
+                           **resolved(asdict(self.config.setting), VARIANTS[variant], settings))
 
     def correct(self, impl: str, variant: str, settings: dict | None = None) -> Run:
         """The correct program's run (with ``settings``, for a mistake in a setting)."""
         key = (impl, variant, tuple(sorted((settings or {}).items())))
         if key not in self._correct:
             run = self.play(impl, variant, Plant(settings=settings or {}))
-            if run.error:
+            if run.crash:
                 raise RuntimeError(f"the correct {impl} program ({variant}) failed: "
-                                   f"{run.error['exception']}: {run.error['message']}")
+                                   f"{run.crash.exception}: {run.crash.message}")
             self._correct[key] = run
         return self._correct[key]
 
@@ -120,21 +113,21 @@ class Bench:
         ran, apply each standard tool to a fresh copy of it."""
         config = self.train_config(impl, variant, plant.settings)
         began = time.perf_counter()
-        error, program, accuracy = self._attempt(config, plant, bug)
-        if error:
+        crash, program, accuracy = self._attempt(config, plant, bug)
+        if crash:
             if impl in self.config.traceback_tools:
                 with_tool = self._attempt(config, plant, bug, self.config.traceback_tools[impl])[0]
-                error |= {"raised_with_tool": with_tool is not None,
-                          "points_with_tool": with_tool and with_tool["points_to_mistake"]}
-            return Run(time.perf_counter() - began, error=error)
+                crash = replace(crash, raised_with_tool=with_tool is not None,
+                                points_with_tool=with_tool and with_tool.points_to_mistake)
+            return Run(time.perf_counter() - began, crash=crash)
         fresh = make_program(config, self.data, plant.slots, self._start(config))
         checks = apply_tools(impl, fresh, self.batches[: self.config.tool_steps])
         return Run(time.perf_counter() - began, accuracy, program.parameters(), tools=checks)
 
     def _attempt(self, config: TrainConfig, plant: Plant, bug: Bug | None,
-                 tool: str | None = None) -> tuple[dict | None, object, float | None]:
-        """(the error described, or None; the program; its test accuracy), trained with a
-        crash-report ``tool`` switched on if one is named."""
+                 tool: str | None = None) -> tuple[Crash | None, object, float | None]:
+        """(the crash, or None; the program; its test accuracy), trained with a crash-report
+        ``tool`` switched on if one is named."""
         steps, phase = Steps(), "setup"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -154,8 +147,8 @@ class Bench:
                 return None, program, program.accuracy()
             except Exception as error:  # the mistake's symptom is what is measured
                 edited = [ref for ref, _ in plant.edits]
-                return (describe(error, phase, steps.done, bug.keywords if bug else (), edited,
-                                 caught), None, None)
+                return (Crash(**describe(error, phase, steps.done, bug.keywords if bug else (),
+                                         edited, caught)), None, None)
 
     def correct_seconds(self, impl: str) -> float:
         """The time the correct programs of ``impl`` took."""
@@ -204,49 +197,47 @@ def _reports(check: Callable[[], bool]) -> bool:
             return True
 
 
-def run(config: Config, context: Context) -> dict:
+def run(config: Config, context: Context) -> Result:
     data = load_dataset("mnist", context.data_dir)
     data = replace(data, train=data.train.head(config.train_size or len(data.train)))
     bench = Bench(config, data)
     with Threads(1):  # mini-batches of ten: a second thread only adds waiting
-        rows = [cell(bench, name, impl) for name in BUGS for impl in DEBUGGED]
+        cells = [cell(bench, name, impl) for name in BUGS for impl in DEBUGGED]
     measured = config.implementations
     variants = dict.fromkeys(bug.variant for bug in BUGS.values())
-    return {"rows": rows, "examples": len(data.train),
-            "correct_accuracy": {impl: {v: bench.correct(impl, v).accuracy for v in variants}
-                                 for impl in measured},
-            "tool_lines": {impl: {tool: sum(logical_lines(*ref.split("::")) for ref in refs)
-                                  for tool, refs in (config.tools[impl]
-                                                     | {EQUIVALENCE: EQUIVALENCE_TOOL}).items()}
-                           for impl in measured},
-            "seconds": {impl: round(sum(r["seconds"] for r in rows if r["impl"] == impl
-                                        and r["seconds"] is not None)
-                                    + bench.correct_seconds(impl), 2) for impl in measured}}
+    return Result(
+        config, tuple(c.row() for c in cells), examples=len(data.train),
+        correct_accuracy={impl: {v: bench.correct(impl, v).accuracy for v in variants}
+                          for impl in measured},
+        tool_lines={impl: {tool: sum(logical_lines(*ref.split("::")) for ref in refs)
+                           for tool, refs in (config.tools[impl]
+                                              | {EQUIVALENCE: EQUIVALENCE_TOOL}).items()}
+                    for impl in measured},
+        seconds={impl: round(sum(c.seconds for c in cells if c.impl == impl
+                                 and c.seconds is not None)
+                             + bench.correct_seconds(impl), 2) for impl in measured})
 
 
-def cell(bench: Bench, name: str, impl: str) -> dict:
+def cell(bench: Bench, name: str, impl: str) -> Cell:
     """One bug in one implementation: run it (if it can be made and is measured), apply the
     tools that pass the correct program, and classify."""
     bug = BUGS[name]
     plant = getattr(bug, impl)
-    row = {"bug": name, "impl": impl, "seconds": None}
     if isinstance(plant, Absent):
-        return row | {"outcome": ABSENT, "reason": plant.reason}
+        return Cell(name, impl, ABSENT, reason=plant.reason)
     if impl not in bench.config.implementations:
-        return row | {"outcome": NOT_MEASURED}
+        return Cell(name, impl, NOT_MEASURED)
     run = bench.play(impl, bug.variant, plant, bug)
     correct = bench.correct(impl, bug.variant)
     says = {tool: run.tools.get(tool) if correct.tools.get(tool) is False else None
             for tool in bench.config.tools[impl]}
     caught = [tool for tool, reports in says.items() if reports]
-    return row | {
-        "outcome": classify(run.error is not None, bool(caught)), "seconds": round(run.seconds, 3),
-        "caught_by": "; ".join(caught), EQUIVALENCE: equivalence(bench, impl, bug.variant,
-                                                                   plant, run),
-        **{f"tool {tool}": reports for tool, reports in says.items()},
-        "correct_accuracy": correct.accuracy, "accuracy": run.accuracy,
-        "accuracy_loss": None if run.error else correct.accuracy - run.accuracy,
-        **(run.error or {})}
+    return Cell(name, impl, classify(run.crash is not None, bool(caught)),
+                seconds=round(run.seconds, 3), caught_by="; ".join(caught),
+                equivalence=equivalence(bench, impl, bug.variant, plant, run), tools=says,
+                correct_accuracy=correct.accuracy, accuracy=run.accuracy,
+                accuracy_loss=None if run.crash else correct.accuracy - run.accuracy,
+                crash=run.crash)
 
 
 def equivalence(bench: Bench, impl: str, variant: str, plant: Plant, run: Run) -> bool | None:
@@ -255,7 +246,7 @@ def equivalence(bench: Bench, impl: str, variant: str, plant: Plant, run: Run) -
     the two correct programs with those settings agree (None: they do not, so the test cannot
     tell a mistake from round-off)."""
     other = REFERENCE[impl]
-    if run.error or other not in bench.config.implementations:
+    if run.crash or other not in bench.config.implementations:
         return None
     theirs = bench.correct(other, variant, plant.settings).parameters
     if tools.equivalence(bench.correct(impl, variant, plant.settings).parameters, theirs):

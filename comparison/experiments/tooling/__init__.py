@@ -15,14 +15,25 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from comparison.data import load_dataset
 from comparison.experiments.harness.context import Context
 from comparison.experiments.harness.source import logical_lines
+from comparison.experiments.tooling.result import (
+    Board,
+    CodeRow,
+    Config,
+    Export,
+    Result,
+    TaggedBoard,
+)
 from comparison.scratch import tooling as scratch_tooling
 from comparison.torch import tooling as torch_tooling
 from comparison.training import Runner, TrainConfig, installed, make_runner, minibatches
@@ -46,18 +57,6 @@ CODE = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
-    profile: str
-    train_size: int | None
-    epochs: int
-    implementations: tuple[str, ...]
-    setting: dict  # ``TrainConfig`` fields of the network trained
-    code: dict[str, list[str]]  # "task / implementation" -> the functions counted
-    seed: int = 0
-    datasets: tuple[str, ...] = ("mnist",)
-
-
 def make_config(profile: str, context: Context) -> Config:
     return Config(profile=profile, **PROFILES[profile], seed=context.seed,
                   implementations=tuple(installed()),
@@ -66,53 +65,56 @@ def make_config(profile: str, context: Context) -> Config:
                   code={f"{task} / {impl}": refs for (task, impl), refs in CODE.items()})
 
 
-def run(config: Config, context: Context) -> dict:
+def run(config: Config, context: Context) -> Result:
     data = load_dataset("mnist", context.data_dir)
     data = replace(data, train=data.train.head(config.train_size or len(data.train)))
     setting = config.setting | {"hidden": tuple(config.setting["hidden"])}
     base = TrainConfig(epochs=config.epochs, seed=config.seed, device="cpu", **setting)
-    runners = {impl: make_runner(replace(base, impl=impl), data) for impl in ("scratch", "torch")}
     x_test = data.test.x
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        logged = _train_and_log(runners, data, config, folder)
-        boards = {"torch": read_back(folder / "tensorboard", logged)}
-        exports = {"torch": round_trip(runners["torch"], x_test, folder / "model.pt2"),
-                   "scratch": round_trip(runners["scratch"], x_test, folder / "network.json")}
+        scratch = make_runner(replace(base, impl="scratch"), data)
+        scratch_tooling.plot_history(_train(scratch, data, config), scratch.model,
+                                     folder / "curves.svg")
+        boards, exports = {}, {}
+        boards["torch"], exports["torch"] = _logged_run(
+            LOGGERS["torch"], replace(base, impl="torch"), data, config, folder / "torch")
+        exports["scratch"] = round_trip(scratch, x_test, folder / "network.json")
         if "keras" in config.implementations:
             boards["keras"], exports["keras"] = _keras_run(replace(base, impl="keras"), data,
                                                            folder / "keras")
         if "jax" in config.implementations:
-            boards["jax"], exports["jax"] = _jax_run(replace(base, impl="jax"), data, config,
-                                                     folder / "jax")
-    rows = [{"task": task, "impl": impl,
-             "lines": sum(logical_lines(*ref.split("::")) for ref in refs)}
-            for (task, impl), refs in CODE.items() if impl in config.implementations]
-    return {"rows": rows, "tensorboard": boards, "exports": exports}
+            boards["jax"], exports["jax"] = _logged_run(
+                LOGGERS["jax"], replace(base, impl="jax"), data, config, folder / "jax")
+    rows = tuple(CodeRow(task, impl, sum(logical_lines(*ref.split("::")) for ref in refs))
+                 for (task, impl), refs in CODE.items() if impl in config.implementations)
+    return Result(config, rows, boards, exports)
 
 
-def _train_and_log(runners: dict[str, Runner], data, config: Config, folder: Path) -> dict:
-    """Train both on one batch order; log PyTorch to TensorBoard every epoch and draw scratch's
-    curves at the end. Returns the curves logged, to check the event files against."""
-    # Imported here, not at the top: TensorBoard loads TensorFlow where it is installed, which
-    # every experiment's process (they all import this package) would otherwise pay for.
-    from torch.utils.tensorboard import SummaryWriter
+def _train(runner: Runner, data, config: Config,
+           log: Callable[[int, dict[str, float]], object] = lambda epoch, values: None
+           ) -> dict[str, list]:
+    """Train epoch by epoch on the batch order every implementation here sees (one seed),
+    recording the curves and handing each epoch's values to ``log``; returns the curves."""
+    rng, history = np.random.default_rng(config.seed), {"epoch": []}
+    for epoch in range(1, config.epochs + 1):
+        runner.train_epoch(minibatches(len(data.train), config.setting["batch_size"], rng))
+        _record(history, epoch, runner)
+        log(epoch, {k: v[-1] for k, v in history.items() if k != "epoch"})
+    return history
 
-    rng = np.random.default_rng(config.seed)
-    model, example = runners["torch"].model, runners["torch"].split("test").x[:2]
-    histories = {impl: {"epoch": []} for impl in runners}
-    with SummaryWriter(folder / "tensorboard") as writer:
-        for epoch in range(1, config.epochs + 1):
-            batches = minibatches(len(data.train), config.setting["batch_size"], rng)
-            for impl, runner in runners.items():
-                runner.train_epoch(batches)
-                _record(histories[impl], epoch, runner)
-            curves = {k: v for k, v in histories["torch"].items() if k != "epoch"}
-            torch_tooling.log_epoch(writer, model, epoch, {k: v[-1] for k, v in curves.items()},
-                                    example)
-    scratch_tooling.plot_history(histories["scratch"], runners["scratch"].model,
-                                 folder / "curves.svg")
-    return curves
+
+def _logged_run(logger: Logger, train_config: TrainConfig, data, config: Config, folder: Path
+                ) -> tuple[Board, Export]:
+    """Train, logging to TensorBoard every epoch the way ``logger`` does; read the event
+    files back against the values logged, and export the trained model."""
+    runner, logdir = make_runner(train_config, data), folder / "tensorboard"
+    with closing(logger.writer(logdir)) as writer:
+        history = _train(runner, data, config,
+                         lambda epoch, values: logger.log_epoch(writer, runner, epoch, values))
+    curves = {k: v for k, v in history.items() if k != "epoch"}
+    return (logger.read_back(logdir, curves),
+            round_trip(runner, data.test.x, folder / logger.export_file))
 
 
 def _record(history: dict, epoch: int, runner: Runner) -> None:
@@ -123,7 +125,7 @@ def _record(history: dict, epoch: int, runner: Runner) -> None:
         history.setdefault(f"{split}_accuracy", []).append(accuracy)
 
 
-def read_back(logdir: Path, logged: dict[str, list]) -> dict:
+def read_back(logdir: Path, logged: dict[str, list]) -> TaggedBoard:
     """Open the event files with TensorBoard's reader and compare with what was logged."""
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
@@ -132,14 +134,13 @@ def read_back(logdir: Path, logged: dict[str, list]) -> dict:
     tags = events.Tags()
     difference = max(abs(event.value - value) for tag, values in logged.items()
                      for event, value in zip(events.Scalars(tag), values, strict=True))
-    return {"scalar_tags": sorted(tags["scalars"]), "histogram_tags": sorted(tags["histograms"]),
-            "histograms": sum(len(events.Histograms(t)) for t in tags["histograms"]),
-            "graph_nodes": len(events.Graph().node) if tags["graph"] else 0,
-            "scalar_max_difference": float(difference),
-            "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
+    return TaggedBoard(tuple(sorted(tags["scalars"])),
+                       sum(len(events.Histograms(t)) for t in tags["histograms"]),
+                       len(events.Graph().node) if tags["graph"] else 0, float(difference),
+                       _event_bytes(logdir), tuple(sorted(tags["histograms"])))
 
 
-def _keras_run(train_config: TrainConfig, data, folder: Path) -> tuple[dict, dict]:
+def _keras_run(train_config: TrainConfig, data, folder: Path) -> tuple[Board, Export]:
     """Keras trains its own way, ``fit`` over all epochs with the ``TensorBoard`` callback; the
     event files are read back and compared with the history ``fit`` returns."""
     from comparison.keras import tooling as keras_tooling
@@ -153,7 +154,7 @@ def _keras_run(train_config: TrainConfig, data, folder: Path) -> tuple[dict, dic
     return board, round_trip(runner, data.test.x, folder / "saved_model")
 
 
-def read_back_keras(logdir: Path, history: dict[str, list[float]]) -> dict:
+def read_back_keras(logdir: Path, history: dict[str, list[float]]) -> Board:
     """Keras writes one folder per split, every value as a tensor event: read them back and
     compare the loss curves with ``fit``'s history."""
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
@@ -172,35 +173,10 @@ def read_back_keras(logdir: Path, history: dict[str, list[float]]) -> dict:
             graph_nodes += len(events.Graph().node)
         logged = [float(make_ndarray(e.tensor_proto)) for e in events.Tensors("epoch_loss")]
         difference = max(difference, *np.abs(np.subtract(logged, history[key])))
-    return {"scalar_tags": scalars, "histograms": histograms,
-            "graph_nodes": graph_nodes,
-            "scalar_max_difference": float(difference),
-            "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
+    return Board(tuple(scalars), histograms, graph_nodes, float(difference), _event_bytes(logdir))
 
 
-def _jax_run(train_config: TrainConfig, data, config: Config, folder: Path
-             ) -> tuple[dict, dict]:
-    """JAX trains on the same batch order and logs its curves every epoch with TensorBoard's
-    own writer; the event files are read back and compared with what was logged."""
-    from tensorboard.summary import Writer
-
-    from comparison.jax import tooling as jax_tooling
-
-    runner, rng = make_runner(train_config, data), np.random.default_rng(config.seed)
-    history = {"epoch": []}
-    writer = Writer(str(folder / "tensorboard"))
-    for epoch in range(1, config.epochs + 1):
-        runner.train_epoch(minibatches(len(data.train), train_config.batch_size, rng))
-        _record(history, epoch, runner)
-        jax_tooling.log_epoch(writer, epoch, {k: v[-1] for k, v in history.items()
-                                              if k != "epoch"})
-    writer.close()
-    curves = {k: v for k, v in history.items() if k != "epoch"}
-    return (read_back_tensors(folder / "tensorboard", curves),
-            round_trip(runner, data.test.x, folder / "model.jax"))
-
-
-def read_back_tensors(logdir: Path, logged: dict[str, list]) -> dict:
+def read_back_tensors(logdir: Path, logged: dict[str, list]) -> Board:
     """TensorBoard's writer stores every summary as tensor events: read them back, compare
     the scalars with what was logged, and count what the file holds of each kind (the plugin
     that each tag names), histograms and graph included."""
@@ -214,15 +190,59 @@ def read_back_tensors(logdir: Path, logged: dict[str, list]) -> dict:
     difference = max(abs(float(make_ndarray(e.tensor_proto)) - value)
                      for tag, values in logged.items()
                      for e, value in zip(events.Tensors(tag), values, strict=True))
-    return {"scalar_tags": sorted(t for t, p in plugin.items() if p == "scalars"),
-            "histograms": sum(len(events.Tensors(t)) for t, p in plugin.items()
-                              if p == "histograms"),
-            "graph_nodes": len(events.Graph().node) if tags["graph"] else 0,
-            "scalar_max_difference": float(difference),
-            "event_file_bytes": sum(p.stat().st_size for p in logdir.rglob("events.*"))}
+    return Board(tuple(sorted(t for t, p in plugin.items() if p == "scalars")),
+                 sum(len(events.Tensors(t)) for t, p in plugin.items() if p == "histograms"),
+                 len(events.Graph().node) if tags["graph"] else 0, float(difference),
+                 _event_bytes(logdir))
 
 
-def round_trip(runner: Runner, x: np.ndarray, path: Path) -> dict:
+def _event_bytes(logdir: Path) -> int:
+    return sum(p.stat().st_size for p in logdir.rglob("events.*"))
+
+
+def _torch_writer(logdir: Path):
+    # Imported here, not at the top: TensorBoard loads TensorFlow where it is installed, which
+    # every experiment's process (they all import this package) would otherwise pay for.
+    from torch.utils.tensorboard import SummaryWriter
+
+    return SummaryWriter(logdir)
+
+
+def _torch_log(writer, runner: Runner, epoch: int, values: dict[str, float]) -> None:
+    torch_tooling.log_epoch(writer, runner.model, epoch, values, runner.split("test").x[:2])
+
+
+def _jax_writer(logdir: Path):
+    from tensorboard.summary import Writer
+
+    return Writer(str(logdir))
+
+
+def _jax_log(writer, runner: Runner, epoch: int, values: dict[str, float]) -> None:
+    from comparison.jax import tooling as jax_tooling  # JAX is an optional extra
+
+    jax_tooling.log_epoch(writer, epoch, values)
+
+
+@dataclass(frozen=True)
+class Logger:
+    """How an implementation that we train epoch by epoch logs to TensorBoard, how its event
+    files are read back, and where its trained model is exported."""
+
+    writer: Callable[[Path], Any]  # opens a writer on a folder (``close`` ends it)
+    log_epoch: Callable[[Any, Runner, int, dict[str, float]], None]  # writer, runner, epoch, values
+    read_back: Callable[[Path, dict[str, list]], Board]
+    export_file: str
+
+
+# PyTorch logs with its own writer (curves, parameter histograms, the graph); JAX, which has no
+# logger, with TensorBoard's (curves only), whose events are tensors that another reader reads.
+# Keras is not here: its ``fit`` trains every epoch and logs, through its callback, in one call.
+LOGGERS = {"torch": Logger(_torch_writer, _torch_log, read_back, "model.pt2"),
+           "jax": Logger(_jax_writer, _jax_log, read_back_tensors, "model.jax")}
+
+
+def round_trip(runner: Runner, x: np.ndarray, path: Path) -> Export:
     """Export the trained model in its library's format, load it back and compare the loaded
     model's outputs on ``x`` with the original's."""
     start = time.perf_counter()
@@ -231,36 +251,9 @@ def round_trip(runner: Runner, x: np.ndarray, path: Path) -> dict:
     return _agreement(runner.outputs(x), loaded(x), path, seconds)
 
 
-def _agreement(original: np.ndarray, again: np.ndarray, path: Path, seconds: float) -> dict:
+def _agreement(original: np.ndarray, again: np.ndarray, path: Path, seconds: float) -> Export:
     """How far the loaded model's outputs (rows: examples) are from the original's."""
     same = np.argmax(original, axis=1) == np.argmax(again, axis=1)
     files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-    return {"predictions_agree": float(same.mean()), "examples": len(same),
-            "max_output_difference": float(np.max(np.abs(original - again))),
-            "file_bytes": sum(p.stat().st_size for p in files), "seconds": seconds}
-
-
-PREDICTIONS_KEPT = 1.0  # an export "works" when every test prediction survives the round trip
-LOGGED_TOLERANCE = 1e-6  # ... and logging when the curves read back equal what was logged
-
-
-@dataclass(frozen=True)
-class ToolingNumbers:
-    implementations: tuple[str, ...]
-    lines: dict[tuple[str, str], int]  # (task, implementation) -> lines written
-    logging_works: dict[str, bool]  # frameworks: TensorBoard curves and histograms read back
-    curves_read_back: dict[str, bool]  # ... the curves alone
-    export_works: dict[str, bool]
-    predictions_kept: dict[str, float]
-
-
-def derive(record: dict) -> ToolingNumbers:
-    boards, exports = record["tensorboard"], record["exports"]
-    return ToolingNumbers(
-        tuple(record["config"]["implementations"]),
-        {(r["task"], r["impl"]): r["lines"] for r in record["rows"]},
-        {impl: b["histograms"] > 0 and b["scalar_max_difference"] < LOGGED_TOLERANCE
-         for impl, b in boards.items()},
-        {impl: b["scalar_max_difference"] < LOGGED_TOLERANCE for impl, b in boards.items()},
-        {impl: e["predictions_agree"] >= PREDICTIONS_KEPT for impl, e in exports.items()},
-        {impl: e["predictions_agree"] for impl, e in exports.items()})
+    return Export(float(same.mean()), len(same), float(np.max(np.abs(original - again))),
+                  sum(p.stat().st_size for p in files), seconds)
