@@ -30,8 +30,9 @@ profile costs about 30 s: the mini-batch sweep 7 s, the width sweep 14 s (width 
 7 s), the thread sweep 2 s, the conv variant 4.5 s, the split and the products 2 s. The
 warm-up and 15 rounds make 16 passes, 480 s; set-up adds about 85 s (torch.compile at 4
 points, XLA at 12) and the fresh processes for import time and memory about 55 s (6 per
-implementation): about 10.5 minutes (9 min 36 s measured, the settling waits included). The quick profile: 7 passes of about 4 s, 20 s of
-set-up, 10 s of fresh processes: about a minute.
+implementation): about 10.5 minutes (9 min 36 s measured, the settling waits included).
+The quick profile: 7 passes of about 4 s, 20 s of set-up, 10 s of fresh processes: about a
+minute.
 """
 
 from __future__ import annotations
