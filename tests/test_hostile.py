@@ -436,13 +436,30 @@ def test_run_records_are_named_by_their_settings_and_not_overwritten(tiny, tmp_p
     assert code == 0
 
 
+def test_what_saving_needs_is_imported_before_the_work(tmp_path, monkeypatch):
+    """A page module that cannot be imported (here: half-edited) stops the run before an
+    experiment starts, not when its result is saved, after the measurements."""
+    from comparison.experiments import EXPERIMENTS
+    from comparison.experiments.harness.context import Context
+
+    ran = []
+    monkeypatch.setattr(EXPERIMENTS["code"], "run", lambda config, context: ran.append(1))
+
+    def half_edited(name: str):
+        raise ImportError(f"cannot import name 'Result' (the page of {name})")
+    monkeypatch.setattr(runner, "_figures", half_edited)
+    with pytest.raises(ImportError, match="cannot import name"):
+        runner.run_experiments(["code"], "quick", Context(progress=False), tmp_path)
+    assert not ran and not list(tmp_path.iterdir())
+
+
 def test_progress_shows_elapsed_time_and_an_estimate(tmp_path, capsys, monkeypatch):
     from comparison.experiments import EXPERIMENTS
     from comparison.experiments.harness.context import Context
 
     module = EXPERIMENTS["code"]
     monkeypatch.setattr(module, "run", lambda config, context: {"rows": [{"n": 1}]})
-    monkeypatch.setattr(runner, "_drawer", lambda name, record: None)
+    monkeypatch.setattr(runner, "_figures", lambda name: None)
     runner.run_experiments(["code"], "quick", Context(progress=False), tmp_path)
     out = capsys.readouterr().out
     typical = runner._duration(runner.TYPICAL_SECONDS["quick"]["code"])  # none ran here yet

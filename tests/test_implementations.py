@@ -1,5 +1,6 @@
 """The registry drives every list of implementations: a toy fifth one, registered in a test,
-shows up in the config's checks, the extras check, the names, colours, tables and figures."""
+shows up in the config's checks, the extras check, the names, colours, tables and figures, and
+the verdicts leave it out where nothing measured it."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from comparison.report import convergence as report_convergence
 from comparison.report.figures import COLOURS, LABELS
 from comparison.report.markdown import EXTRA_FILES, IMPL_NAMES, SHORT_NAMES
 from comparison.report.verdicts import BEYOND_SEEDS, FRAMEWORK_NAMES, SEED_FRAMEWORKS
+from comparison.report.verdicts.claims import CLAIMS, judge
 from comparison.results.read import typed_result
 from comparison.training import TrainConfig, installed
+from tests.conftest import typed_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
 TOY = Implementation("toy", "Toy (NumPy, again)", "Toy", "NumPy", "#56B4E9", "s",
@@ -67,3 +70,14 @@ def test_the_pages_draw_a_registered_implementation_from_its_results(toy):
     lines = [line for ax in figure.axes for line in ax.get_lines()
              if line.get_label() == "Toy (NumPy, again)"]
     assert lines and lines[0].get_color() == "#56B4E9"
+
+
+def test_an_implementation_no_experiment_measured_moves_no_verdict(monkeypatch):
+    """Registered but measured nowhere (no timed path, no results of its own), the toy is left
+    out of every rule: each verdict, reason and number is what it was without it."""
+    records = typed_records({path.stem: json.loads(path.read_text())
+                             for path in sorted(FIXTURES.glob("*.json"))})
+    before = {claim.text: judge(claim, records) for claim in CLAIMS}
+    monkeypatch.setitem(implementations.REGISTRY, "toy", TOY)
+    assert "toy" in FRAMEWORK_NAMES, "the rules loop over it"
+    assert {claim.text: judge(claim, records) for claim in CLAIMS} == before

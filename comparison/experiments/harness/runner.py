@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -25,12 +26,13 @@ def inputs_hash(module: ModuleType, config: dict) -> str:
 # 2-core AMD EPYC (December 2026; quick: CI's run, full: a quiet full run).
 TYPICAL_SECONDS = {
     "smoke": {},
-    "quick": {"book": 16, "speed": 74, "convergence": 15, "code": 1, "equivalence": 13,
-              "scalability": 16, "flexibility": 28, "tooling": 9, "debugging": 15},
-    "full": {"book": 1767, "speed": 565, "convergence": 566, "code": 1, "equivalence": 47,
-             "scalability": 61, "flexibility": 162, "tooling": 29, "debugging": 49},
+    "quick": {"book": 16, "speed": 65, "convergence": 15, "code": 1, "equivalence": 12,
+              "scalability": 14, "flexibility": 24, "tooling": 7, "debugging": 11},
+    "full": {"book": 1677, "speed": 569, "convergence": 522, "code": 1, "equivalence": 48,
+             "scalability": 62, "flexibility": 160, "tooling": 28, "debugging": 48},
 }
 UNKNOWN_SECONDS = 30.0  # an experiment without a typical time yet (the smoke profile's)
+Figures = Callable[[object, Path], list[str]]  # (a result, a folder) -> the figures written
 
 
 def run_experiments(
@@ -50,13 +52,17 @@ def run_experiments(
             summary.append({"experiment": name, "status": "up to date", "seconds": 0.0})
         else:
             pending.append((name, config, digest, _expected_seconds(name, profile, results)))
+    # What saving needs (each page's figures) is imported before any long work: a page
+    # module that cannot be imported fails now, not after an hour of measurements, and
+    # edits to the files on disk meanwhile cannot reach the run.
+    figures = {name: _figures(name) for name, *_ in pending}
     begin = time.perf_counter()
     for position, (name, config, digest, _) in enumerate(pending, start=1):
         elapsed = time.perf_counter() - begin
         left = sum(expected for *_, expected in pending[position - 1:])
         print(f"[{position}/{len(pending)}] running {name} ({profile} profile): "
               f"{_duration(elapsed)} so far, about {_duration(left)} left", flush=True)
-        summary.append(_run_one(name, profile, config, digest, context, results))
+        summary.append(_run_one(name, profile, config, digest, context, results, figures[name]))
     return summary
 
 
@@ -69,7 +75,7 @@ def _is_current(name: str, results: Path, digest: str) -> bool:
 
 
 def _run_one(name: str, profile: str, config: object, digest: str, context: Context,
-             results: Path) -> dict:
+             results: Path, figures: Figures | None) -> dict:
     """Run one experiment and store its result; its line of the summary."""
     stored = asdict(config)
     start = time.perf_counter()
@@ -80,7 +86,8 @@ def _run_one(name: str, profile: str, config: object, digest: str, context: Cont
                                        wall_seconds=round(seconds, 1),
                                        workers=context.workers),
               **typed.to_json(result)}
-    store.save(name, record, results, draw=_drawer(name, result))
+    draw = None if figures is None else functools.partial(figures, result)
+    store.save(name, record, results, draw=draw)
     return {"experiment": name, "status": "ran", "seconds": seconds}
 
 
@@ -101,16 +108,15 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 
-def _drawer(name: str, result: object) -> Callable[[Path], list[str]] | None:
-    """What draws the figures of ``result`` into a folder (the store calls it, so that the
-    figures are written as one unit with the JSON), or None if it has none."""
+def _figures(name: str) -> Figures | None:
+    """What writes the figures of experiment ``name``'s result into a folder (the store calls
+    it with its staging folder, so that they are written as one unit with the JSON), or None
+    if the result has none."""
     from comparison.report.figures import render
     from comparison.report.pages import presenter
 
     plots = getattr(presenter(name), "figures", None)
-    if plots is None:
-        return None
-    return lambda folder: render(plots, result, folder)
+    return None if plots is None else functools.partial(render, plots)
 
 
 def _seeds(config: dict) -> list[int]:

@@ -46,8 +46,9 @@ from comparison.results.typed import Recorded
 from comparison.stats import side, side_of
 
 # judged against scratch float32: the seeds' frameworks decide, JAX is shown beside them
-PATHS = {impl: TIMED_PATHS[label] for impl, label in (
-    ("torch", "torch float32"), ("keras", "keras float32"), ("jax", "jax float32"))}
+# Each implementation's plain path (float32, on the CPU, no option): the framework as timed.
+# A framework the speed experiment does not time is left out of its verdicts.
+PATHS = {p.impl: p for p in TIMED_PATHS.values() if p == TimedPath(p.impl, "float32")}
 SCRATCH, BOOK_LOOP, MATRIX = (TIMED_PATHS[label] for label in (
     "scratch float32", "book per-example (float64)", "scratch float64"))
 # The NumPy code the speed claims are read against: ours as the book writes the maths, and the
@@ -101,6 +102,11 @@ def speed_gate(speed: Result) -> str:
     return "; ".join(reasons) + (f": {clean_run('speed')}" if reasons else "")
 
 
+def timed_frameworks() -> list[tuple[str, str, TimedPath]]:
+    """Each framework the speed experiment times: its name, its short name, its plain path."""
+    return [(impl, who, PATHS[impl]) for impl, who in FRAMEWORK_NAMES.items() if impl in PATHS]
+
+
 def comparisons(speed: Result, sweep: str, a: TimedPath, b: TimedPath) -> list[Comparison]:
     """The paired comparisons of path ``a`` with ``b`` along a sweep, smallest point first."""
     return sorted(speed.compared(sweep, a, b), key=lambda c: c.along(sweep))
@@ -132,9 +138,9 @@ def _where(found: list[Comparison]) -> str:
 
 def frameworks_faster(records: Records) -> Judgement:
     speed, found = records["speed"], PerFramework()
-    for impl, who in FRAMEWORK_NAMES.items():
+    for impl, who, path in timed_frameworks():
         read = {label: points for base, label in BASES.items()
-                if (points := every_point(speed, PATHS[impl], base))}
+                if (points := every_point(speed, path, base))}
         if read:
             tallies = {label: Tally.of(side_of(c) for c in points)
                        for label, points in read.items()}
@@ -169,9 +175,9 @@ def code_efficiency(records: Records) -> Judgement:
 
 def larger_models(records: Records) -> Judgement:
     speed, found = records["speed"], PerFramework()
-    for impl, who in FRAMEWORK_NAMES.items():
+    for impl, who, path in timed_frameworks():
         read = [_widened(points, f"{who} against {label}") for base, label in BASES.items()
-                if len(points := comparisons(speed, "width", PATHS[impl], base)) >= 2]
+                if len(points := comparisons(speed, "width", path, base)) >= 2]
         if read:
             found.add(impl, ". ".join(text for _, text, _ in read),
                       combine([verdict for verdict, _, _ in read]),
@@ -262,8 +268,8 @@ def efficient(records: Records) -> Judgement:
     scratch = best_throughput(speed, SCRATCH)
     if scratch is None:
         return Judgement(NOT_MEASURED, "this run timed no mini-batch sweep")
-    for impl, who in FRAMEWORK_NAMES.items():
-        mine = best_throughput(speed, PATHS[impl])
+    for impl, who, path in timed_frameworks():
+        mine = best_throughput(speed, path)
         if mine is None or impl not in memory:
             continue
         throughput = _throughput(speed, impl, mine, scratch)
