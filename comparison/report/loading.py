@@ -74,16 +74,16 @@ def typed_results(records: dict[str, dict]) -> dict[str, object]:
     return found
 
 
-def machine_records(folder: Path, build: dict[str, dict], scratch: Path
-                    ) -> dict[str, across.MachineRecord]:
+def machine_records(folder: Path, build: dict[str, dict], typed_build: dict[str, object],
+                    scratch: Path) -> dict[str, across.MachineRecord]:
     """The machine records committed under ``folder``, checked and typed, and the figure that
-    sets their key ratios beside this build's (``build``: its stored results), drawn into
-    ``scratch``."""
+    sets their key ratios beside this build's (``build``: its stored results, and the same
+    typed), drawn into ``scratch``."""
     try:
         found = across.read(machines.load_all(folder))
     except machines.RecordError as error:
         raise SiteError(f"committed machine record: {error}") from None
-    mine = typed_results({name: build[name] for name in machines.RECORDED if name in build})
+    mine = {name: typed_build[name] for name in machines.RECORDED if name in typed_build}
     with presenting(str(folder), "machine records"):
         render(lambda _: across.figures(mine, found, across.build_machine(build)), {}, scratch)
     return found

@@ -84,6 +84,7 @@ class Site:
     def load(cls, results: Path, records_folder: Path) -> Site:
         """Load and check every result; draw the committed records' figures."""
         records = current_results(results)
+        typed = typed_results(records)
         scratch = Path(tempfile.mkdtemp(prefix="nn-compare-records-"))
         # removed by ``close`` after a build, and at exit after a failed one (MkDocs calls no
         # hook then); ``report`` also gives MkDocs a temporary folder that goes with it
@@ -91,15 +92,14 @@ class Site:
         try:
             recorded = {path.stem: committed_record(path, scratch)
                         for path in sorted(records_folder.glob("*.json"))}
-            computers = machine_records(records_folder / "machines", records, scratch)
+            computers = machine_records(records_folder / "machines", records, typed, scratch)
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             raise
         files = {name for record in records.values() for name in record["figure_files"]}
         files |= {path.name for path in scratch.glob("*.svg")}
-        every = records | recorded
-        return cls(results, every, set(recorded), [results / "figures", scratch], scratch,
-                   files, machines=computers, typed=typed_results(every))
+        return cls(results, records | recorded, set(recorded), [results / "figures", scratch],
+                   scratch, files, machines=computers, typed=typed | typed_results(recorded))
 
     def figure_paths(self) -> list[Path]:
         """The files of every figure these results list, for publishing: regular files only,

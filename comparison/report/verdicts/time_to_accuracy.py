@@ -19,7 +19,7 @@ from comparison.report.verdicts import (
     clean_run,
     sentences,
 )
-from comparison.stats import side
+from comparison.stats import side_of
 
 RULE = (f"per framework and mini-batch, the training seconds to the highest target accuracy "
         f"over the NumPy code's, paired seed by seed (a 95% interval needs "
@@ -36,7 +36,7 @@ def faster_to_train(records: Records) -> Judgement:
         ratios = [r for b in sorted({r.batch_size for r in result.rows})
                   if (r := result.paired_ratio(impl, b, target)) is not None]
         if ratios:
-            tally = Tally.of(side(r.ratio, r.low, r.high, r.coverage) for r in ratios)
+            tally = Tally.of(side_of(r) for r in ratios)
             found.add(impl, sentences(who, [(ratio_text(r), f"mini-batch {r.batch_size}")
                                             for r in ratios]),
                       tally.verdict(), f"{who}: unclear at every mini-batch ({_seeds(ratios)})")
