@@ -11,7 +11,7 @@ from types import ModuleType
 
 from comparison.experiments import EXPERIMENTS
 from comparison.experiments.harness.context import Context
-from comparison.results import inputs, store, typed
+from comparison.results import inputs, machines, store, typed
 from comparison.results.provenance import provenance
 
 
@@ -84,7 +84,10 @@ def _run_one(name: str, profile: str, config: object, digest: str, context: Cont
     record = {"inputs_hash": digest, "profile": profile, "config": stored,
               "provenance": provenance(profile=profile, seeds=_seeds(stored),
                                        wall_seconds=round(seconds, 1),
-                                       workers=context.workers),
+                                       workers=context.workers,
+                                       # a record from another machine counts while this
+                                       # stays the same (``report.loading.same_protocol``)
+                                       timing_protocol=machines.PROTOCOL_VERSION),
               **typed.to_json(result)}
     draw = None if figures is None else functools.partial(figures, result)
     store.save(name, record, results, draw=draw)
