@@ -18,6 +18,7 @@ from comparison import stats
 from comparison.experiments import speed
 from comparison.experiments.harness import machine, timing
 from comparison.experiments.harness.context import Context
+from comparison.experiments.speed import plan
 from comparison.experiments.speed import probes as speed_probes
 from comparison.experiments.speed import split as speed_split
 from comparison.experiments.speed.result import PerStep, Result
@@ -37,6 +38,18 @@ def test_asking_for_cuda_times_the_gpu_against_the_float32_cpu_paths(monkeypatch
     assert "torch CUDA float32" in paths and "scratch float32" in paths
     assert "scratch float64" not in paths and "torch.compile float32" not in paths
     assert "scratch float64" in speed.make_config("smoke", Context(device="auto")).paths
+
+
+def test_a_gpu_record_times_only_the_two_sweeps(monkeypatch):
+    """What a GPU record does not need (threads, conv, split, fresh processes) is left out, so
+    that it fits a 15-minute loan of a GPU machine."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda index: "Some GPU")
+    config = speed.make_config("full", Context(device="cuda"))
+    sweeps = {sweep for found in plan.plan(config).values() for sweep in found}
+    assert sweeps == {"batch", "width", "noise"} and config.probe_repeats == 0
+    assert "threads" in {sweep for found in plan.plan(speed.make_config(
+        "full", Context(device="auto"))).values() for sweep in found}
 
 
 def noisy(ratio: float, rounds: int = 9) -> tuple[list[float], list[float]]:

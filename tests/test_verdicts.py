@@ -25,6 +25,7 @@ from comparison.report.verdicts import (
     performance,
     time_to_accuracy,
 )
+from comparison.results.machines import PROTOCOL_VERSION
 from comparison.results.typed import Recorded
 from comparison.stats import Ratio
 from tests.conftest import fixture_record, typed_records
@@ -102,19 +103,23 @@ def convergence(torch_seconds=(2.0,) * 6, keras_seconds=(2.0,) * 6):
     return typed_records({"convergence": record | {"rows": rows}})["convergence"]
 
 
-def gpu_record(gpu_s: list[float], current: bool = True, intervals: bool = True) -> Recorded:
-    """A GPU record, made on a quiet machine, with samples (or medians only)."""
+def gpu_record(gpu_s: list[float], current: bool = True, intervals: bool = True,
+               protocol: int | None = None, rounds: int = 6,
+               jax_s: list[float] | None = None) -> Recorded:
+    """A GPU record, made on a quiet machine, with ``rounds`` samples (or medians only), under
+    the timing protocol ``protocol`` (None: a record made before the protocol was stamped);
+    with JAX on the GPU too if ``jax_s``."""
     def row(path: str, b: int, s: float) -> speed_result.Row:
-        times = tuple(s * (1 + 0.01 * i) for i in range(6)) if intervals else None
+        times = tuple(s * (1 + 0.01 * i) for i in range(rounds)) if intervals else None
         return speed_result.Row(sweep="batch", path=path, batch_size=b, width=30, threads=2,
                                 status="ok", seconds_per_epoch=s, median_s=s, min_s=s, max_s=s,
                                 examples=50_000, times_s=times)
-    rows = [row(path, b, s) for path, times in (("scratch float32", [1, 1, 1]),
-                                                ("torch CUDA float32", gpu_s))
-            for b, s in zip((10, 100, 1000), times)]
+    paths = (("scratch float32", [1, 1, 1]), ("torch CUDA float32", gpu_s),
+             *((("jax CUDA float32", jax_s),) if jax_s else ()))
+    rows = [row(path, b, s) for path, times in paths for b, s in zip((10, 100, 1000), times)]
     result = stored_speed(rows=tuple(rows))
     return Recorded(replace(result, config=replace(result.config, gpu="Some GPU")),
-                    {"date_utc": "2026-01-01"}, current)
+                    {"date_utc": "2026-01-01", "timing_protocol": protocol}, current)
 
 
 def flexibility_record(scratch_accuracy=0.95, scratch_lines=40, torch_lines=5,
@@ -219,6 +224,14 @@ CASES = {
                       ({"speed": speed(), "speed-gpu": gpu_record([2, 2, 2])}, REFUTED),
                       ({"speed": speed(), "speed-gpu": gpu_record([4, 2, 0.5], current=False)},
                        UNDECIDED),
+                      ({"speed": speed(), "speed-gpu": gpu_record(
+                          [4, 2, 0.5], current=False, protocol=PROTOCOL_VERSION)}, SUPPORTED),
+                      ({"speed": speed(), "speed-gpu": gpu_record(
+                          [4, 2, 0.5], current=False, protocol=PROTOCOL_VERSION - 1)}, UNDECIDED),
+                      ({"speed": speed(), "speed-gpu": gpu_record([4, 2, 0.5], rounds=2)},
+                       UNDECIDED),
+                      ({"speed": speed(), "speed-gpu": gpu_record([2, 2, 2], jax_s=[0.5] * 3)},
+                       REFUTED),
                       ({"speed": speed(), "speed-gpu": gpu_record([4, 2, 0.5], intervals=False)},
                        UNDECIDED),
                       ({"speed": speed()}, NOT_MEASURED)],

@@ -15,6 +15,7 @@ from comparison.experiments.speed.paths import PATHS, SWEEP_KEYS
 from comparison.experiments.speed.result import Result, Row
 from comparison.report.markdown import markdown_table, ratio_text, text
 from comparison.report.speed import OLD_PROTOCOL, OUTCOME_WORDS, trust_flags
+from comparison.results import machines
 from comparison.results.typed import Recorded
 
 TORCH = "torch float32"  # the CPU path whose rows the note reads
@@ -36,11 +37,18 @@ class Speedup:
     low: float | None
     high: float | None
     outcome: str | None
+    coverage: float | None  # of the interval: too few samples and it decides nothing
 
     @property
     def ratio(self) -> float:
         """The speed-up, as ``ratio_text`` reads a ratio."""
         return self.speedup
+
+
+def same_protocol(recorded: Recorded) -> bool:
+    """Whether the record was timed under this code's timing protocol: then its verdict counts
+    though other code changed since, as a machine record's does (``results/machines.py``)."""
+    return recorded.provenance.get("timing_protocol") == machines.PROTOCOL_VERSION
 
 
 def gpu_speedups(result: Result) -> list[Speedup]:
@@ -53,10 +61,11 @@ def gpu_speedups(result: Result) -> list[Speedup]:
         if not cpu:
             continue
         fastest = min(cpu, key=lambda r: r.seconds_per_epoch)
-        speedup = (fastest.seconds_per_epoch / gpu.seconds_per_epoch, None, None, None)
+        speedup = (fastest.seconds_per_epoch / gpu.seconds_per_epoch, None, None, None, None)
         if gpu.times_s is not None and fastest.times_s is not None:
             ratio = stats.paired_ratio(gpu.times_s, fastest.times_s)  # below 1: GPU ahead
-            speedup = (1 / ratio.median, 1 / ratio.high, 1 / ratio.low, stats.decided(ratio))
+            speedup = (1 / ratio.median, 1 / ratio.high, 1 / ratio.low, stats.decided(ratio),
+                       ratio.coverage)
         found.append(Speedup(gpu.sweep, gpu.batch_size, gpu.width, fastest.path,
                              fastest.seconds_per_epoch, gpu, *speedup))
     return found
@@ -83,10 +92,10 @@ def gpu_table(recorded: Recorded) -> str:
         else:
             scale = g.seconds_per_epoch / g.median_s
             spread = f"(min–max {g.min_s * scale:.3f}–{g.max_s * scale:.3f})"
-        rows.append([_point(f), text(f.cpu_path), f"{f.cpu_s:.3f}",
+        rows.append([_point(f), text(g.path), text(f.cpu_path), f"{f.cpu_s:.3f}",
                      f"{g.seconds_per_epoch:.3f} {spread}", _speedup_text(f)])
-    return markdown_table(["point", "fastest CPU path there", "its s per epoch",
-                           "GPU s per epoch", "GPU speed-up"], rows, "llrrl")
+    return markdown_table(["point", "GPU path", "fastest CPU path there", "its s per epoch",
+                           "GPU s per epoch", "GPU speed-up"], rows, "lllrrl")
 
 
 def _outcomes(found: list[Speedup]) -> list[str]:
@@ -124,8 +133,25 @@ def cpu_rows(recorded: Recorded) -> str:
             f"{text(p.get('logical_cpus'))} logical CPUs ({variables})")
 
 
+def _worst(f: Speedup) -> str:
+    """The GPU's smallest speed-up in words: "slower" or "faster" only where the rule (or, in
+    an old record, the median) says so."""
+    outcome = f.outcome or (stats.SLOWER if f.speedup < 1 else stats.FASTER)
+    if outcome == stats.SLOWER:
+        return f"{1 / f.speedup:.1f}x slower at {_point(f)}"
+    if outcome == stats.FASTER:
+        return f"still {f.speedup:.2f}x faster at {_point(f)}, its smallest lead"
+    return f"{_speedup_text(f)} at {_point(f)}"
+
+
+def torch_speedups(result: Result) -> list[Speedup]:
+    """PyTorch's rows of ``gpu_speedups``: the claim is about PyTorch (JAX, our addition, is
+    shown beside it and moves no verdict)."""
+    return [f for f in gpu_speedups(result) if f.gpu.timed.impl == "torch"]
+
+
 def gpu_quotes(recorded: Recorded) -> dict[str, str]:
-    found = gpu_speedups(recorded.result)
+    found = torch_speedups(recorded.result)
     best, worst = max(found, key=lambda f: f.speedup), min(found, key=lambda f: f.speedup)
     p = recorded.provenance
     batch, width = _gpu_ahead_from(found, "batch"), _gpu_ahead_from(found, "width")
@@ -139,9 +165,7 @@ def gpu_quotes(recorded: Recorded) -> dict[str, str]:
         "ahead_from_batch": f"from mini-batch {batch}" if batch else "at no mini-batch measured",
         "ahead_from_width": f"from width {width}" if width else "at no width measured",
         "best": f"{_speedup_text(best)} at {_point(best)}",
-        "worst": (f"{1 / worst.speedup:.1f}x slower at {_point(worst)}"
-                  if worst.speedup < 1 else f"still {worst.speedup:.2f}x faster at "
-                                            f"{_point(worst)}, its smallest lead"),
+        "worst": _worst(worst),
         "worst_step_ms": f"{step * 1e3:.2f}",
         "protocol": ("timed with the protocol of this page: every speed-up with its interval"
                      if recorded.result.new_protocol
@@ -152,9 +176,12 @@ def gpu_quotes(recorded: Recorded) -> dict[str, str]:
 
 
 def jax_on_gpu(recorded: Recorded) -> str:
-    """Whether the record timed JAX on the GPU, and why not if it did not."""
-    if any((p.impl, p.device) == ("jax", "cuda") for p in recorded.result.timed_paths):
-        return "JAX on the GPU is in the record: its rows are the jax CUDA float32 path."
+    """Whether the record timed JAX on the GPU (and where it beat the CPU), or why not."""
+    found = [f for f in gpu_speedups(recorded.result) if f.gpu.timed.impl == "jax"]
+    if found:
+        faster = sum(o == stats.FASTER for o in _outcomes(found))
+        return (f"JAX on the GPU is in the record too (the jax CUDA float32 rows): it beat "
+                f"the fastest CPU path at {faster} of {len(found)} points.")
     why = ("the record was made without JAX installed" if not recorded.provenance.get("jax")
            else "the JAX installed there had no CUDA build")
     return f"JAX on the GPU was **not measured**: {why}."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from comparison.report.markdown import text
 from comparison.report.pages import presenter
+from comparison.results import machines
 
 NOT_RECORDED = "not recorded"
 
@@ -60,9 +61,18 @@ def provenance_box(name: str, record: dict, base: str, recorded: bool) -> str:
     if recorded and not record["current"]:
         box = (f'!!! warning "Recorded with older code"\n\n    The code behind '
                f"<code>{experiment}</code> has changed since this run was recorded, so these "
-               f"figures may differ from what it measures now. Re-record it as the box below "
-               f"says.\n\n{box}")
+               f"figures may differ from what it measures now. {_protocol(raw)} Re-record it "
+               f"as the box below says.\n\n{box}")
     return box
+
+
+def _protocol(provenance: dict) -> str:
+    """Whether an older record was timed under this code's timing protocol (and so counts)."""
+    if provenance.get("timing_protocol") == machines.PROTOCOL_VERSION:
+        return ("It was timed under this code's timing protocol (version "
+                f"{machines.PROTOCOL_VERSION}), so the verdicts it informs count.")
+    return ("It was timed under another timing protocol, so the verdicts it informs are "
+            "undecided.")
 
 
 def _seeds(seeds: object) -> str:

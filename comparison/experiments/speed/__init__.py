@@ -91,8 +91,9 @@ def run(config: Config, context: Context) -> Result:
     rows = [with_peak(row, gemm, config.threads) for t in timed for row in rows_of(t)]
     found = comparisons(rows)
     del timed  # the runners: free their memory before the fresh processes start
-    startup = startup_times(config.probe_repeats, config.implementations, config.threads,
-                            config.seed)
+    startup = (startup_times(config.probe_repeats, config.implementations, config.threads,
+                             config.seed) if config.probe_repeats
+               else {"imports": {}, "import_intervals": {}, "memory": {}})
     after = machine.snapshot(cpus["affinity"])
     return typed.from_json(Result, {
         "config": typed.to_json(config),

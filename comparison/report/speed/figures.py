@@ -245,7 +245,7 @@ def figures(result: Result) -> Iterator[tuple[str, Figure]]:
     yield "speed-batch", sweep_figure(result, "batch", "examples_per_s", "mini-batch size",
                                       "thousand training examples per second", 1000)
     yield "speed-width", width_figure(result)
-    if result.new_protocol:
+    if result.new_protocol and result.ok_rows("threads"):  # a GPU record has none
         yield "speed-threads", thread_figure(result)
         if result.gap:
             yield "speed-gap", gap_figure(result)

@@ -13,7 +13,8 @@ shows each doing so, on synthetic and on perturbed real results). Five outcomes:
                   below the stated minimum effect), not merely the claim left unshown
     undecided     the data cannot decide, and the reason is given: intervals that overlap
                   the threshold, a run flagged busy, a noise floor that disagreed, a record
-                  without intervals or made with older code, a profile too short to train
+                  without intervals or timed under another protocol, a profile too short to
+                  train
     not measured  not a quantity, or no machine here could measure it (a proxy, where shown,
                   is named as one and decides nothing)
 

@@ -211,7 +211,7 @@ MEANINGS = {
     REFUTED: "the data disagree: the opposite was measured, not merely the claim left unshown",
     UNDECIDED: "the data cannot decide; the measured column gives the reason (intervals "
                "that overlap the threshold, a run flagged busy, a noise floor that disagreed, "
-               "a record without intervals or made with older code, a profile too short)",
+               "a record without intervals or timed under another protocol, a profile too short)",
     NOT_MEASURED: "not a quantity, or nothing here could measure it; a proxy, where shown, is "
                   "named as one and decides nothing",
     BY_DEFINITION: "no measurement could contradict it; its measured size is shown",

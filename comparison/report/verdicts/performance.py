@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
 from comparison.experiments.speed.paths import SWEEP_KEYS, TimedPath
 from comparison.experiments.speed.result import Comparison, Result
-from comparison.report.gpu import gpu_speedups
+from comparison.report.gpu import same_protocol, torch_speedups
 from comparison.report.markdown import ratio_text
 from comparison.report.speed.products import Throughput, best_throughput
 from comparison.report.verdicts import (
@@ -78,7 +78,8 @@ RULE_GPU = ("PyTorch's CUDA path against the fastest CPU path of the same machin
             "point, read by the ratio rule: supported if faster at the largest point of both "
             "sweeps, qualified if faster elsewhere only, refuted if faster nowhere and slower or "
             "the same somewhere, undecided if unclear everywhere, if the record has no "
-            "intervals, was made with older code, or was flagged busy")
+            "intervals, was made with older code under another timing protocol (older code "
+            "under this protocol counts, as a machine record does), or was flagged busy")
 RULE_BUILT_IN = (f"each library's built-in speed options (torch.compile; Keras's XLA and "
                  f"steps_per_execution) against the same library without them, at every point "
                  f"measured: {TALLY_RULE}; {GATES}")
@@ -219,23 +220,24 @@ def gpu(records: Records) -> Judgement:
         result, where, current = speed, "this run", True
     elif recorded is not None:
         result, current = recorded.result, recorded.current
-        where = f"recorded {recorded.provenance['date_utc'][:10]}"
+        where = f"recorded {recorded.provenance['date_utc'][:10]}" + (
+            "" if current else " with older code, under this timing protocol")
     else:
         return Judgement(NOT_MEASURED, "no GPU was available to this run and none is recorded")
-    found = [f for f in gpu_speedups(result) if f.gpu.timed.impl == "torch"]
+    found = torch_speedups(result)
     if not found:
         return Judgement(NOT_MEASURED, "the GPU record has no PyTorch CUDA rows")
     best = max(found, key=lambda f: f.speedup)
     number = (f"{result.config.gpu} ({where}): up to {best.speedup:.1f}x the speed of "
               "the machine's fastest CPU path")
-    if not current:
-        return undecided("the record was made with older code, before the current timing "
+    if not current and not same_protocol(recorded):
+        return undecided("the record was made with older code, under another timing "
                          "protocol", number)
     if any(f.low is None for f in found):
         return undecided("the record has medians without intervals", number)
     if gate := speed_gate(result):
         return undecided(gate, number)
-    sides = {id(f): side(1 / f.speedup, 1 / f.high, 1 / f.low) for f in found}
+    sides = {id(f): side(1 / f.speedup, 1 / f.high, 1 / f.low, f.coverage) for f in found}
     tally = Tally.of(sides.values())
     tops = [max((f for f in found if f.sweep == s), key=lambda f: f.gpu.along(s))
             for s in SWEEP_KEYS if any(f.sweep == s for f in found)]
