@@ -5,9 +5,11 @@ measured side by side. The folders follow the data's way through the project:
                    the seeded mini-batch order every implementation trains on
     implementations.py
                    the registry: each implementation's name, label, colour, optional extra
-                   and runner, declared once and asked by everything below
+                   and runner, declared once and asked by everything below, and the types of
+                   what each folder's declared.py says of it (timed paths, versions of the
+                   variants, a logger)
     scratch/       the from-scratch NumPy network (network.py reads like the book's listing),
-                   the tuned step, its variants, its tooling and its runner
+                   the tuned step, its variants, its tooling, its runner and its declarations
     torch/         the same network written the PyTorch way, likewise
     keras/         ... the Keras way (an optional extra: requirements-keras.txt)
     jax/           ... the JAX way, and a port of the scratch code (requirements-jax.txt)

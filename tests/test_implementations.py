@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
 from comparison import cli, implementations
-from comparison.implementations import Implementation
+from comparison.experiments import code, speed, tooling
+from comparison.experiments.harness.context import Context
+from comparison.experiments.speed import paths, plan
+from comparison.experiments.speed.paths import PATHS
+from comparison.implementations import Implementation, TimedPath, Version
 from comparison.report import code as report_code
 from comparison.report import convergence as report_convergence
 from comparison.report.figures import COLOURS, LABELS
@@ -20,16 +26,27 @@ from comparison.report.verdicts import BEYOND_SEEDS, FRAMEWORK_NAMES, SEED_FRAME
 from comparison.report.verdicts.claims import CLAIMS, judge
 from comparison.results.read import typed_result
 from comparison.training import TrainConfig, installed
+from comparison.training.variants import VARIANTS
 from tests.conftest import typed_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quick-run"
+# Its declarations are a module made here (``comparison/<name>/declared.py`` for a real one).
 TOY = Implementation("toy", "Toy (NumPy, again)", "Toy", "NumPy", "#56B4E9", "s",
                      "comparison.scratch.runner:ScratchRunner",
-                     modules=("json",), requirements="requirements-toy.txt")
+                     modules=("json",), requirements="requirements-toy.txt",
+                     declared="toy_declared")
+
+
+def declare(monkeypatch, **fields) -> None:
+    """The toy's declarations: ``fields`` (none: it declares nothing, so nothing measures it)."""
+    module = types.ModuleType(TOY.declared)
+    module.__dict__.update(fields)
+    monkeypatch.setitem(sys.modules, TOY.declared, module)
 
 
 @pytest.fixture
 def toy(monkeypatch):
+    declare(monkeypatch)
     monkeypatch.setitem(implementations.REGISTRY, "toy", TOY)
     return TOY
 
@@ -78,6 +95,37 @@ def test_an_implementation_no_experiment_measured_moves_no_verdict(monkeypatch):
     records = typed_records({path.stem: json.loads(path.read_text())
                              for path in sorted(FIXTURES.glob("*.json"))})
     before = {claim.text: judge(claim, records) for claim in CLAIMS}
+    declare(monkeypatch)
     monkeypatch.setitem(implementations.REGISTRY, "toy", TOY)
     assert "toy" in FRAMEWORK_NAMES, "the rules loop over it"
     assert {claim.text: judge(claim, records) for claim in CLAIMS} == before
+
+
+def test_a_fifth_implementation_is_measured_from_what_its_own_folder_declares(toy, monkeypatch):
+    """What the toy declares (a timed path, its code for each role, a version of one variant,
+    its tooling code) reaches the speed plan, the code and tooling experiments and the
+    variants; nothing outside its declarations names it."""
+    scratch = implementations.get("scratch").declarations()
+    relu = Version(scratch.VERSIONS["relu"].model)
+    declare(monkeypatch, TIMED={"toy float32": TimedPath("toy", "float32")},
+            ROLES=scratch.ROLES, VERSIONS={"relu": relu},
+            TOOLING={"export and load back": ["scratch/network.py::Network.save"]})
+    assert PATHS["toy float32"] == TimedPath("toy", "float32")
+    config = speed.make_config("quick", Context(device="cpu"))
+    sweeps = {sweep for spec, found in plan.plan(config).items() if spec.path == "toy float32"
+              for sweep in found}
+    assert sweeps == {"batch", "width"}, "timed on both sweeps; no conv version, no conv"
+    assert "toy float32" not in paths.conv_paths()
+    assert code.make_config("quick", Context()).roles[code.FORWARD_ROLE]["toy"] == \
+        scratch.ROLES[code.FORWARD_ROLE]
+    assert VARIANTS["relu"].version("toy") == relu and VARIANTS["dropout"].version("toy") is None
+    assert VARIANTS["baseline"].version("toy") == Version()
+    assert tooling.written()[("export and load back", "toy")] == [
+        "scratch/network.py::Network.save"]
+    assert TOY.declared in implementations.named_modules()
+
+
+def test_declared_roles_must_name_every_role(toy, monkeypatch):
+    declare(monkeypatch, ROLES={code.FORWARD_ROLE: []})
+    with pytest.raises(ValueError, match="toy_declared: ROLES must name exactly the roles"):
+        code.roles()

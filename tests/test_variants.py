@@ -10,13 +10,14 @@ import pytest
 from comparison.data.batches import one_hot
 from comparison.experiments.equivalence import max_difference, train_pair
 from comparison.experiments.flexibility import count_changes
+from comparison.implementations import Change
 from comparison.scratch import CrossEntropyCost
 from comparison.scratch.activations import sigmoid
 from comparison.scratch.conv import ConvNetwork
 from comparison.scratch.variants import DropoutNetwork, ReLUNetwork, SoftmaxNetwork
 from comparison.training import TrainConfig
 from comparison.training.runners import make_runner
-from comparison.training.variants import VARIANTS, Change
+from comparison.training.variants import VARIANTS
 
 DETERMINISTIC = [name for name, v in VARIANTS.items() if v.deterministic]
 NEEDS_KERAS = pytest.mark.skipif(importlib.util.find_spec("keras") is None,

@@ -14,54 +14,37 @@ from dataclasses import dataclass
 
 from comparison.experiments.harness.context import Context
 from comparison.experiments.harness.source import body_lines, logical_lines
+from comparison.implementations import declarations, get, names
 
-# It counts the implementations' sources as text, without importing them.
-READS = ("scratch", "torch", "keras", "jax")
+# It counts the implementations' sources as text, without importing them: every folder.
+READS = names()
 
-# role -> {implementation: its functions, as "file::Qualified.name"}
-ROLES = {
-    "model and forward pass": {
-        "scratch": ["scratch/network.py::Network.__init__",
-                    "scratch/network.py::Network.feedforward", "scratch/activations.py::sigmoid"],
-        "torch": ["torch/network.py::Net.__init__", "torch/network.py::Net.forward",
-                  "torch/network.py::init_weights"],
-        "keras": ["keras/network.py::build", "keras/network.py::dense"],
-        "jax": ["jax/network.py::init", "jax/network.py::forward"]},
-    "cost functions": {
-        "scratch": ["scratch/costs.py::QuadraticCost.fn", "scratch/costs.py::CrossEntropyCost.fn"],
-        "torch": ["torch/network.py::quadratic_cost", "torch/network.py::cross_entropy_cost"],
-        "keras": ["keras/network.py::quadratic_cost", "keras/network.py::cross_entropy_cost"],
-        "jax": ["jax/network.py::quadratic_cost", "jax/network.py::cross_entropy_cost"]},
-    "gradients (backpropagation)": {
-        "scratch": ["scratch/costs.py::QuadraticCost.delta",
-                    "scratch/costs.py::CrossEntropyCost.delta",
-                    "scratch/activations.py::sigmoid_prime",
-                    "scratch/network.py::Network.backprop"],
-        "torch": [], "keras": [], "jax": []},
-    "parameter update (SGD with L2)": {
-        "scratch": ["scratch/network.py::Network.update_mini_batch"],
-        "torch": ["torch/network.py::make_optimizer"],
-        "keras": ["keras/network.py::compile_model", "keras/network.py::l2_penalty"],
-        # the step holds the loss with its L2 term, jax.grad and the optimizer's update
-        "jax": ["jax/network.py::make_optimizer", "jax/network.py::make_step"]},
-    # Each implementation's own loop over the mini-batches of an epoch; the runners'
-    # conversions for the shared interface (NumPy indices to tensors) would not exist in a
-    # program using one library alone.
-    "training loop over mini-batches": {
-        "scratch": ["scratch/runner.py::ScratchRunner.train_epoch"],
-        "torch": ["torch/network.py::train_epoch"],
-        "keras": ["keras/network.py::train_epoch",
-                  "keras/runner.py::KerasRunner._in_batch_order"],
-        "jax": ["jax/runner.py::JaxRunner.train_epoch"]},
-}
+# The roles, in the order of the table; each implementation declares its functions for every
+# one (``<impl>/declared.py``: ``ROLES``). The training loop is each implementation's own loop
+# over the mini-batches of an epoch; the runners' conversions for the shared interface (NumPy
+# indices to tensors) would not exist in a program using one library alone.
+DERIVATIVE_ROLE = "gradients (backpropagation)"
+FORWARD_ROLE, UPDATE_ROLE = "model and forward pass", "parameter update (SGD with L2)"
+ROLE_ORDER = (FORWARD_ROLE, "cost functions", DERIVATIVE_ROLE, UPDATE_ROLE,
+              "training loop over mini-batches")
+
+
+def roles() -> dict[str, dict[str, list[str]]]:
+    """Role -> {implementation: its functions, as "file::Qualified.name"}."""
+    declared = declarations("ROLES")
+    for impl, found in declared.items():
+        if set(found) != set(ROLE_ORDER):
+            raise ValueError(f"{get(impl).declared_module}: ROLES must name exactly the "
+                             f"roles {', '.join(ROLE_ORDER)}")
+    return {role: {impl: found[role] for impl, found in declared.items()} for role in ROLE_ORDER}
+
+
 # The JAX port (``jax/port.py``) against the scratch functions it keeps: which lines survive.
 PORT = (("scratch/network.py::Network.feedforward", "jax/port.py::feedforward"),
         ("scratch/activations.py::sigmoid", "jax/port.py::sigmoid"),
         ("scratch/costs.py::QuadraticCost.fn", "jax/port.py::quadratic"),
         ("scratch/costs.py::CrossEntropyCost.fn", "jax/port.py::cross_entropy"),
         ("scratch/network.py::Network.update_mini_batch", "jax/port.py::update_mini_batch"))
-DERIVATIVE_ROLE = "gradients (backpropagation)"
-FORWARD_ROLE, UPDATE_ROLE = "model and forward pass", "parameter update (SGD with L2)"
 
 
 @dataclass(frozen=True)
@@ -107,7 +90,7 @@ class Result:
 
 
 def make_config(profile: str, context: Context) -> Config:
-    return Config(profile=profile, roles=ROLES)
+    return Config(profile=profile, roles=roles())
 
 
 def run(config: Config, context: Context) -> Result:
@@ -123,7 +106,7 @@ def run(config: Config, context: Context) -> Result:
     return Result(config, tuple(rows), totals,
                   {impl: derivative[f"{impl}_lines"] for impl in impls},
                   totals["scratch"] / totals["torch"],
-                  port_survival(config.port, ROLES[DERIVATIVE_ROLE]["scratch"]))
+                  port_survival(config.port, config.roles[DERIVATIVE_ROLE]["scratch"]))
 
 
 def port_survival(pairs: tuple[tuple[str, str], ...], gradients: list[str]) -> Port:

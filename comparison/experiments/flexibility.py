@@ -15,8 +15,9 @@ import numpy as np
 
 from comparison.experiments.harness.context import Context, run_parallel, train_history
 from comparison.experiments.harness.source import code_lines
+from comparison.implementations import Change
 from comparison.training import TrainConfig, installed
-from comparison.training.variants import VARIANTS, Change, Variant, resolved
+from comparison.training.variants import VARIANTS, Variant, resolved
 
 # It diffs the variants' sources as text, in every implementation, installed or not.
 READS = ("scratch", "torch", "keras", "jax")

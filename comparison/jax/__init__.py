@@ -9,11 +9,9 @@
     tooling.py   TensorBoard logging (TensorBoard's own writer) and ``jax.export``
     runner.py    the adapter that lets experiments drive it (``training.protocol.Runner``)
 
+    declared.py  what the experiments need to know of it, without importing JAX
+
 Nothing outside this folder imports JAX unless it is installed and asked for. Float64 needs
-JAX's ``jax_enable_x64`` switch, which is process-wide: importing this package turns it on,
-and every array here states its dtype, so float32 runs stay float32.
+JAX's ``jax_enable_x64`` switch, which is process-wide: importing ``network.py`` or ``port.py``
+turns it on, and every array here states its dtype, so float32 runs stay float32.
 """
-
-import jax
-
-jax.config.update("jax_enable_x64", True)

@@ -20,6 +20,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+jax.config.update("jax_enable_x64", True)  # for float64 runs: see the package docstring
+
 Params = list[dict[str, jax.Array]]
 
 

@@ -18,6 +18,8 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 
+jax.config.update("jax_enable_x64", True)  # for float64 runs: see the package docstring
+
 
 def sigmoid(z):
     """sigma(z) = 1 / (1 + e^-z), element-wise."""

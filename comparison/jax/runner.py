@@ -17,10 +17,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from comparison.data import Dataset
+from comparison.implementations import Version
 from comparison.jax import network, tooling
 from comparison.training.config import TrainConfig
 from comparison.training.protocol import SPLITS, Parameters, SplitArrays, in_chunks
-from comparison.training.variants import Version
 
 
 class JaxRunner:

@@ -21,6 +21,15 @@ def log_epoch(writer: Writer, epoch: int, metrics: dict[str, float]) -> None:
         writer.add_scalar(name, value, step=epoch)
 
 
+def open_writer(logdir: Path) -> Writer:
+    return Writer(str(logdir))
+
+
+def log_run_epoch(writer: Writer, runner, epoch: int, metrics: dict[str, float]) -> None:
+    """``log_epoch`` for a runner (JAX logs no parameters: the runner is not needed)."""
+    log_epoch(writer, epoch, metrics)
+
+
 def export(forward: Callable, params, n_in: int, dtype: str, path: str | Path) -> None:
     """Trace ``forward`` with the parameters fixed, for a symbolic batch size, and save it."""
     batch, = jax.export.symbolic_shape("batch")

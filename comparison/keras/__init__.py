@@ -5,6 +5,7 @@ extra: ``pip install -r requirements-keras.txt``).
     variants.py  ReLU, log-likelihood, momentum, dropout and a conv layer: a layer or a string
     tooling.py   the TensorBoard callback and SavedModel export
     runner.py    the adapter that lets experiments drive it (``training.protocol.Runner``)
+    declared.py  what the experiments need to know of it (paths timed, roles, variants)
 
 Nothing outside this folder imports it unless Keras is installed and asked for.
 """

@@ -17,10 +17,10 @@ import tensorflow as tf
 
 from comparison.data import Dataset
 from comparison.data.batches import one_hot
+from comparison.implementations import Version
 from comparison.keras import network, tooling
 from comparison.training.config import TrainConfig
 from comparison.training.protocol import SPLITS, Parameters, SplitArrays, in_chunks
-from comparison.training.variants import Version
 
 
 class KerasRunner:

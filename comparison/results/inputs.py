@@ -9,8 +9,9 @@ counts as a file, since it runs first, but its imports are followed only when a 
 it: the experiments package's registry imports every experiment, and one experiment does not
 depend on the others.
 
-The registry imports each implementation's runner by a name it holds as a string
-(``implementations.runner_modules``); those modules are followed wherever the registry is.
+The registry imports each implementation's runner, declarations and logging tooling by a name
+it holds as a string (``implementations.named_modules``); those modules are followed wherever
+the registry is.
 
 What an experiment runs or reads without importing it (a script started in a fresh process,
 sources counted as text, modules imported by a name built at run time) it declares in
@@ -31,7 +32,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE.name  # "comparison"
 # Modules that import others by a name held in a string: what they import that way.
 BY_NAME: dict[str, Callable[[], Iterable[str]]] = {
-    "comparison.implementations": implementations.runner_modules}
+    "comparison.implementations": implementations.named_modules}
 
 
 def module_file(name: str) -> Path | None:

@@ -8,6 +8,7 @@
     conv.py         a convolutional front layer, forward and backward by hand
     tooling.py      curves and weight histograms drawn with matplotlib
     runner.py       the adapter that lets experiments drive it (``training.protocol.Runner``)
+    declared.py     what the experiments need to know of it (paths timed, roles, variants)
 """
 
 from comparison.scratch.costs import COSTS, CrossEntropyCost, QuadraticCost

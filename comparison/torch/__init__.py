@@ -4,6 +4,7 @@
     variants.py  ReLU, log-likelihood, momentum, dropout and a conv layer, autograd doing the rest
     tooling.py   TensorBoard logging and ``torch.export``
     runner.py    the adapter that lets experiments drive it (``training.protocol.Runner``)
+    declared.py  what the experiments need to know of it (paths timed, roles, variants)
 
 This folder is ``comparison.torch``; inside the package, ``import torch`` is still PyTorch
 (imports are absolute).

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from comparison.data import Dataset
+from comparison.implementations import Version
 from comparison.torch import network, tooling
 from comparison.training.config import TrainConfig
 from comparison.training.protocol import (
@@ -24,7 +25,6 @@ from comparison.training.protocol import (
     in_chunks,
     reporting,
 )
-from comparison.training.variants import Version
 
 
 class TorchRunner:

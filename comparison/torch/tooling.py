@@ -29,6 +29,19 @@ def log_epoch(writer: SummaryWriter, model: nn.Module, epoch: int,
         writer.add_histogram(name, parameter, epoch)
 
 
+def open_writer(logdir: Path) -> SummaryWriter:
+    """PyTorch's TensorBoard writer on ``logdir`` (imported here, so that only a caller that
+    logs pays for TensorFlow where it is installed)."""
+    from torch.utils.tensorboard import SummaryWriter
+
+    return SummaryWriter(logdir)
+
+
+def log_run_epoch(writer: SummaryWriter, runner, epoch: int, metrics: dict[str, float]) -> None:
+    """``log_epoch`` for a runner's model, two test images tracing its graph."""
+    log_epoch(writer, runner.model, epoch, metrics, runner.split("test").x[:2])
+
+
 def export(model: nn.Module, example: torch.Tensor, path: str | Path) -> None:
     """Trace the model into a self-contained program (any batch size) and save it.
 

@@ -14,9 +14,7 @@ from comparison.experiments.harness import machine
 from comparison.experiments.harness.context import Context
 from comparison.experiments.speed.paths import (
     BATCH_SWEEP_WIDTH,
-    CONV_PATHS,
     CONV_WIDTH,
-    GPU_RECORD_PATHS,
     NOISE_PATHS,
     NOISE_POINT,
     PATHS,
@@ -24,6 +22,8 @@ from comparison.experiments.speed.paths import (
     THREAD_PATHS,
     WIDTH_SWEEP_BATCH,
     TimedPath,
+    conv_paths,
+    on_gpu_record,
 )
 from comparison.training import installed, minibatches
 
@@ -97,7 +97,7 @@ def make_config(profile: str, context: Context) -> Config:
     paths = [name for name, path in PATHS.items()
              if path.impl in installed()
              and (path.device == "cpu" or (cuda and _cuda_in(path.impl)))
-             and (name in GPU_RECORD_PATHS or not gpu_record)]
+             and (on_gpu_record(path) or not gpu_record)]
     sizes = PROFILES[profile] | (GPU_RECORD if gpu_record else {})
     return Config(profile=profile, **sizes,
                   threads=machine.usable_cpus()["usable"], paths=tuple(paths),
@@ -147,7 +147,7 @@ def plan(config: Config) -> dict[Spec, list[str]]:
             for threads in thread_counts(config.threads):
                 add(Spec(name, b, w, threads), "threads")
     for b in config.conv_batch_sizes:
-        for name in (p for p in CONV_PATHS if p in config.paths):
+        for name in (p for p in conv_paths() if p in config.paths):
             add(Spec(name, b, CONV_WIDTH, config.threads, variant="conv"), "conv")
     for name in NOISE_PATHS:
         original = Spec(name, *NOISE_POINT, config.threads)

@@ -17,9 +17,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -34,27 +33,20 @@ from comparison.experiments.tooling.result import (
     Result,
     TaggedBoard,
 )
+from comparison.implementations import Logger, declarations, in_registry_order
 from comparison.scratch import tooling as scratch_tooling
-from comparison.torch import tooling as torch_tooling
 from comparison.training import Runner, TrainConfig, installed, make_runner, minibatches
 
 READS = ()  # its inputs are what it imports (results/inputs.py)
 PROFILES = {"smoke": dict(train_size=None, epochs=1), "quick": dict(train_size=5_000, epochs=2),
             "full": dict(train_size=50_000, epochs=2)}  # the logs' shape, not accuracy
-# (task, implementation) -> the functions written for it
-CODE = {
-    ("curves and histograms", "torch"): ["torch/tooling.py::log_epoch"],
-    ("curves and histograms", "scratch"): ["scratch/tooling.py::plot_history"],
-    ("export and load back", "torch"): ["torch/tooling.py::export",
-                                        "torch/tooling.py::load_exported"],
-    ("export and load back", "scratch"): ["scratch/network.py::Network.save",
-                                          "scratch/network.py::Network.load"],
-    ("curves and histograms", "keras"): ["keras/tooling.py::fit_with_tensorboard"],
-    ("export and load back", "keras"): ["keras/tooling.py::export",
-                                        "keras/tooling.py::load_exported"],
-    ("curves and histograms", "jax"): ["jax/tooling.py::log_epoch"],
-    ("export and load back", "jax"): ["jax/tooling.py::export", "jax/tooling.py::load_exported"],
-}
+
+
+def written() -> dict[tuple[str, str], list[str]]:
+    """(task, implementation) -> the functions written for it, as each implementation
+    declares them (``<impl>/declared.py``: ``TOOLING``)."""
+    return {(task, impl): refs for impl, tasks in declarations("TOOLING").items()
+            for task, refs in tasks.items()}
 
 
 def make_config(profile: str, context: Context) -> Config:
@@ -62,7 +54,7 @@ def make_config(profile: str, context: Context) -> Config:
                   implementations=tuple(installed()),
                   setting=dict(hidden=[30], cost="cross-entropy", eta=0.5, lmbda=5.0,
                                init="scaled", batch_size=10, dtype="float32"),
-                  code={f"{task} / {impl}": refs for (task, impl), refs in CODE.items()})
+                  code={f"{task} / {impl}": refs for (task, impl), refs in written().items()})
 
 
 def run(config: Config, context: Context) -> Result:
@@ -76,19 +68,17 @@ def run(config: Config, context: Context) -> Result:
         scratch = make_runner(replace(base, impl="scratch"), data)
         scratch_tooling.plot_history(_train(scratch, data, config), scratch.model,
                                      folder / "curves.svg")
-        boards, exports = {}, {}
-        boards["torch"], exports["torch"] = _logged_run(
-            LOGGERS["torch"], replace(base, impl="torch"), data, config, folder / "torch")
-        exports["scratch"] = round_trip(scratch, x_test, folder / "network.json")
+        boards, exports = {}, {"scratch": round_trip(scratch, x_test, folder / "network.json")}
+        for impl, logger in declarations("LOGGER").items():
+            if impl in config.implementations:
+                boards[impl], exports[impl] = _logged_run(
+                    logger, replace(base, impl=impl), data, config, folder / impl)
         if "keras" in config.implementations:
             boards["keras"], exports["keras"] = _keras_run(replace(base, impl="keras"), data,
                                                            folder / "keras")
-        if "jax" in config.implementations:
-            boards["jax"], exports["jax"] = _logged_run(
-                LOGGERS["jax"], replace(base, impl="jax"), data, config, folder / "jax")
     rows = tuple(CodeRow(task, impl, sum(logical_lines(*ref.split("::")) for ref in refs))
-                 for (task, impl), refs in CODE.items() if impl in config.implementations)
-    return Result(config, rows, boards, exports)
+                 for (task, impl), refs in written().items() if impl in config.implementations)
+    return Result(config, rows, in_registry_order(boards), in_registry_order(exports))
 
 
 def _train(runner: Runner, data, config: Config,
@@ -109,11 +99,12 @@ def _logged_run(logger: Logger, train_config: TrainConfig, data, config: Config,
     """Train, logging to TensorBoard every epoch the way ``logger`` does; read the event
     files back against the values logged, and export the trained model."""
     runner, logdir = make_runner(train_config, data), folder / "tensorboard"
-    with closing(logger.writer(logdir)) as writer:
+    log_epoch = logger.function("log_epoch")
+    with closing(logger.function("writer")(logdir)) as writer:
         history = _train(runner, data, config,
-                         lambda epoch, values: logger.log_epoch(writer, runner, epoch, values))
+                         lambda epoch, values: log_epoch(writer, runner, epoch, values))
     curves = {k: v for k, v in history.items() if k != "epoch"}
-    return (logger.read_back(logdir, curves),
+    return (READ_BACK[logger.events](logdir, curves),
             round_trip(runner, data.test.x, folder / logger.export_file))
 
 
@@ -200,46 +191,9 @@ def _event_bytes(logdir: Path) -> int:
     return sum(p.stat().st_size for p in logdir.rglob("events.*"))
 
 
-def _torch_writer(logdir: Path):
-    # Imported here, not at the top: TensorBoard loads TensorFlow where it is installed, which
-    # every experiment's process (they all import this package) would otherwise pay for.
-    from torch.utils.tensorboard import SummaryWriter
-
-    return SummaryWriter(logdir)
-
-
-def _torch_log(writer, runner: Runner, epoch: int, values: dict[str, float]) -> None:
-    torch_tooling.log_epoch(writer, runner.model, epoch, values, runner.split("test").x[:2])
-
-
-def _jax_writer(logdir: Path):
-    from tensorboard.summary import Writer
-
-    return Writer(str(logdir))
-
-
-def _jax_log(writer, runner: Runner, epoch: int, values: dict[str, float]) -> None:
-    from comparison.jax import tooling as jax_tooling  # JAX is an optional extra
-
-    jax_tooling.log_epoch(writer, epoch, values)
-
-
-@dataclass(frozen=True)
-class Logger:
-    """How an implementation that we train epoch by epoch logs to TensorBoard, how its event
-    files are read back, and where its trained model is exported."""
-
-    writer: Callable[[Path], Any]  # opens a writer on a folder (``close`` ends it)
-    log_epoch: Callable[[Any, Runner, int, dict[str, float]], None]  # writer, runner, epoch, values
-    read_back: Callable[[Path, dict[str, list]], Board]
-    export_file: str
-
-
-# PyTorch logs with its own writer (curves, parameter histograms, the graph); JAX, which has no
-# logger, with TensorBoard's (curves only), whose events are tensors that another reader reads.
-# Keras is not here: its ``fit`` trains every epoch and logs, through its callback, in one call.
-LOGGERS = {"torch": Logger(_torch_writer, _torch_log, read_back, "model.pt2"),
-           "jax": Logger(_jax_writer, _jax_log, read_back_tensors, "model.jax")}
+# How each kind of event file is read back (``Logger.events``). Keras is not among the
+# loggers: its ``fit`` trains every epoch and logs, through its callback, in one call.
+READ_BACK = {"summaries": read_back, "tensors": read_back_tensors}
 
 
 def round_trip(runner: Runner, x: np.ndarray, path: Path) -> Export:

@@ -68,7 +68,7 @@ class CodeRow:
 
     task: str
     impl: str
-    lines: int  # written for the task (``CODE``)
+    lines: int  # written for the task (``tooling.written``)
 
 
 @dataclass(frozen=True)
