@@ -54,6 +54,7 @@ def test_inputs_follow_imports_inside_functions_but_not_other_experiments():
     assert "keras/runner.py" in speed, "make_runner imports Keras inside a function"
     assert "scratch/tuned.py" in speed and "experiments/harness/timing.py" in speed
     assert "experiments/speed/memory_probe.py" in speed, "a declared script counts"
+    assert "jax/probe.py" in speed, "... and the probe it loads from each implementation's folder"
     assert "experiments/book.py" not in speed, "the registry's imports are not followed"
     assert not any(p.startswith("report/") for p in speed), "no page code decides a result"
 

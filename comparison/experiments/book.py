@@ -171,6 +171,7 @@ PROFILES = {"smoke": dict(epochs=1, seeds=1, paired=()),
             "full": dict(epochs=30, seeds=3, paired=("ch1-100",), luck_seeds=10)}
 # Seconds a ch1-30 run took in the full profile on a 2-core AMD EPYC: the order jobs start in.
 RUN_SECONDS = {"scratch": 25, "jax": 30, "torch": 104, "torch-paired": 104, "keras": 248}
+SLOWEST = max(RUN_SECONDS.values())
 BOOK_STATISTIC_SEEDS = 3  # "best of three runs"
 STALL_MARGIN = 0.05  # a run is "stalled" 5 points or more below the best run of its setting
 
@@ -197,8 +198,9 @@ def run(config: Config, context: Context) -> Result:
              for seed in config.seed_numbers()]
     args = [(context.data_dir, _train_config(config, dataset, setting, impl, seed))
             for dataset, setting, impl, seed in jobs]
-    # Slowest first, so that the workers finish together rather than one waiting on a Keras run.
-    order = sorted(range(len(jobs)), key=lambda k: (-RUN_SECONDS[jobs[k][2]],
+    # Slowest first, so that the workers finish together rather than one waiting on a Keras run
+    # (an implementation not timed yet counts as the slowest).
+    order = sorted(range(len(jobs)), key=lambda k: (-RUN_SECONDS.get(jobs[k][2], SLOWEST),
                                                     -sum(config.settings[jobs[k][1]].hidden)))
     done = run_parallel(train_history, [args[k] for k in order], context, desc="book runs")
     histories = [history for _, history in sorted(zip(order, done), key=lambda pair: pair[0])]

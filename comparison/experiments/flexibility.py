@@ -15,12 +15,12 @@ import numpy as np
 
 from comparison.experiments.harness.context import Context, run_parallel, train_history
 from comparison.experiments.harness.source import code_lines
-from comparison.implementations import Change
+from comparison.implementations import Change, names
 from comparison.training import TrainConfig, installed
 from comparison.training.variants import VARIANTS, Variant, resolved
 
 # It diffs the variants' sources as text, in every implementation, installed or not.
-READS = ("scratch", "torch", "keras", "jax")
+READS = names()
 # The variants' common ground: the book's chapter-3 network, in float32 (PyTorch's default).
 BASE = dict(hidden=(100,), cost="cross-entropy", eta=0.5, lmbda=5.0, init="scaled",
             batch_size=10, dtype="float32")

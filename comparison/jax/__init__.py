@@ -10,6 +10,7 @@
     runner.py    the adapter that lets experiments drive it (``training.protocol.Runner``)
 
     declared.py  what the experiments need to know of it, without importing JAX
+    probe.py     what the speed experiment's fresh process imports and trains
 
 Nothing outside this folder imports JAX unless it is installed and asked for. Float64 needs
 JAX's ``jax_enable_x64`` switch, which is process-wide: importing ``network.py`` or ``port.py``

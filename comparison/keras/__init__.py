@@ -6,6 +6,7 @@ extra: ``pip install -r requirements-keras.txt``).
     tooling.py   the TensorBoard callback and SavedModel export
     runner.py    the adapter that lets experiments drive it (``training.protocol.Runner``)
     declared.py  what the experiments need to know of it (paths timed, roles, variants)
+    probe.py     what the speed experiment's fresh process imports and trains
 
 Nothing outside this folder imports it unless Keras is installed and asked for.
 """

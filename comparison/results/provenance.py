@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from comparison import implementations
+
 REPO = Path(__file__).resolve().parents[2]
 # TensorFlow's own pools read the last two (Keras at mini-batch 10 runs 2.3x faster on one
 # thread than with a pool per core when two runs share two cores).
@@ -42,6 +44,9 @@ def provenance(**extra) -> dict:
         "thread_variables": {k: os.environ[k] for k in THREAD_VARIABLES if k in os.environ},
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
     }
+    # every optional extra's libraries, a fifth implementation's among them
+    record |= {module: _installed_version(module) for impl in implementations.REGISTRY.values()
+               for module in impl.modules if module not in record}
     return record | extra
 
 

@@ -9,6 +9,7 @@
     tooling.py      curves and weight histograms drawn with matplotlib
     runner.py       the adapter that lets experiments drive it (``training.protocol.Runner``)
     declared.py     what the experiments need to know of it (paths timed, roles, variants)
+    probe.py        what the speed experiment's fresh process imports and trains
 """
 
 from comparison.scratch.costs import COSTS, CrossEntropyCost, QuadraticCost

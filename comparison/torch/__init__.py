@@ -5,6 +5,7 @@
     tooling.py   TensorBoard logging and ``torch.export``
     runner.py    the adapter that lets experiments drive it (``training.protocol.Runner``)
     declared.py  what the experiments need to know of it (paths timed, roles, variants)
+    probe.py     what the speed experiment's fresh process imports and trains
 
 This folder is ``comparison.torch``; inside the package, ``import torch`` is still PyTorch
 (imports are absolute).

@@ -47,6 +47,7 @@ from comparison.experiments.speed.findings import (
     thread_speedups,
     yardstick,
 )
+from comparison.experiments.speed.memory_probe import probe_file
 from comparison.experiments.speed.paths import PATHS, SPLIT_PATHS, TUNED
 from comparison.experiments.speed.plan import Config, make_config, thread_counts
 from comparison.experiments.speed.probes import startup_times, tame_malloc, thread_variables
@@ -60,10 +61,13 @@ from comparison.experiments.speed.rounds import (
     with_peak,
 )
 from comparison.experiments.speed.split import step_split
+from comparison.implementations import names
 from comparison.results import typed
 
-# Import time and memory are measured by a script run in fresh processes.
-READS = ("experiments/speed/memory_probe.py",)
+# Import time and memory are measured by a script run in fresh processes, which loads each
+# implementation's probe (``<impl>/probe.py``) from its file.
+READS = ("experiments/speed/memory_probe.py",
+         *(f"{name}/probe.py" for name in names() if probe_file(name).is_file()))
 # What the runner, the pages and the tests use of the experiment, besides ``run``
 __all__ = ["PATHS", "READS", "SPLIT_PATHS", "TUNED", "Result", "comparisons", "make_config",
            "run", "thread_counts", "train_flops_per_example"]
@@ -91,9 +95,9 @@ def run(config: Config, context: Context) -> Result:
     rows = [with_peak(row, gemm, config.threads) for t in timed for row in rows_of(t)]
     found = comparisons(rows)
     del timed  # the runners: free their memory before the fresh processes start
-    startup = (startup_times(config.probe_repeats, config.implementations, config.threads,
-                             config.seed) if config.probe_repeats
-               else {"imports": {}, "import_intervals": {}, "memory": {}})
+    probed = tuple(impl for impl in config.implementations if probe_file(impl).is_file())
+    startup = (startup_times(config.probe_repeats, probed, config.threads, config.seed)
+               if config.probe_repeats else {"imports": {}, "import_intervals": {}, "memory": {}})
     after = machine.snapshot(cpus["affinity"])
     return typed.from_json(Result, {
         "config": typed.to_json(config),

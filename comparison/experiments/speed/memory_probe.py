@@ -5,19 +5,23 @@
 (a file, not ``-m comparison.experiments.speed.memory_probe``: the package's ``__init__`` imports
 every experiment, and so every library, before the probe could start its clock).
 
-Imports only that implementation, timing the imports, trains 784-30-10 on 1,000 random
-examples at mini-batch 10 (peak memory is reached within the first steps), and prints the
-seconds the imports took and the peak resident memory (MB) after the imports and after
-training. A fresh process, because an import is slow only once and peak memory only grows:
-in the experiment's own process every library is loaded.
+Loads the implementation's ``probe.py`` from its file (``comparison/<name>/probe.py``, so that
+no package ``__init__`` runs first), times its ``load`` (the imports), trains 784-30-10 on
+1,000 random examples at mini-batch 10 with its ``train`` (peak memory is reached within the
+first steps), and prints the seconds the imports took and the peak resident memory (MB) after
+the imports and after training. A fresh process, because an import is slow only once and peak
+memory only grows: in the experiment's own process every library is loaded.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import time
+from pathlib import Path
 
 EXAMPLES, BATCH = 1_000, 10
+PACKAGE = Path(__file__).resolve().parents[2]
 
 
 def high_water_mb() -> float:
@@ -30,76 +34,22 @@ def high_water_mb() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status: this probe needs Linux")
 
 
-def scratch() -> tuple[float, float]:
+def probe_file(name: str) -> Path:
+    return PACKAGE / name / "probe.py"
+
+
+def measure(name: str) -> tuple[float, float, float]:
+    """(import seconds, MB after the imports, peak MB after training) of implementation
+    ``name``."""
+    spec = importlib.util.spec_from_file_location(f"probe_{name}", probe_file(name))
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
     start = time.perf_counter()
-    import numpy as np
-
-    from comparison.data.batches import one_hot
-    from comparison.scratch.network import Network
-
-    seconds, memory = time.perf_counter() - start, high_water_mb()
-    rng = np.random.default_rng(0)
-    x, y = rng.random((784, EXAMPLES)), one_hot(rng.integers(0, 10, EXAMPLES))
-    net = Network([784, 30, 10])
-    for k in range(0, EXAMPLES, BATCH):
-        net.update_mini_batch(x[:, k : k + BATCH], y[:, k : k + BATCH], 3.0)
-    return seconds, memory
-
-
-def torch() -> tuple[float, float]:
-    start = time.perf_counter()
-    import torch
-
-    from comparison.torch import network
-
-    seconds, memory = time.perf_counter() - start, high_water_mb()
-    x = torch.rand(EXAMPLES, 784, dtype=torch.float64)
-    target = torch.nn.functional.one_hot(torch.randint(0, 10, (EXAMPLES,)), 10).double()
-    model = network.Net([784, 30, 10]).double()
-    optimizer = network.make_optimizer(model, 3.0, 0.0, EXAMPLES)
-    network.train_epoch(model, optimizer, network.quadratic_cost, x, target,
-                        torch.arange(EXAMPLES).split(BATCH))
-    return seconds, memory
-
-
-def keras() -> tuple[float, float]:
-    start = time.perf_counter()
-    import numpy as np
-    import tensorflow as tf
-
-    from comparison.keras import network
-
-    seconds, memory = time.perf_counter() - start, high_water_mb()
-    rng = np.random.default_rng(0)
-    x, target = rng.random((EXAMPLES, 784)), np.eye(10)[rng.integers(0, 10, EXAMPLES)]
-    model = network.build([784, 30, 10], init="large", dtype="float64")
-    network.compile_model(model, network.quadratic_cost, 3.0)
-    network.train_epoch(model, tf.data.Dataset.from_tensor_slices((x, target)), BATCH)
-    return seconds, memory
-
-
-def jax() -> tuple[float, float]:
-    start = time.perf_counter()
-    import jax
-    import jax.numpy as jnp
-    import numpy as np
-
-    from comparison.jax import network
-
-    seconds, memory = time.perf_counter() - start, high_water_mb()
-    rng = np.random.default_rng(0)
-    x, target = jnp.asarray(rng.random((EXAMPLES, 784))), jnp.eye(10)[rng.integers(0, 10, EXAMPLES)]
-    params = network.init([784, 30, 10], "large", 0, "float64")
-    optimizer = network.make_optimizer(3.0)
-    step = network.make_step(network.forward, network.quadratic_cost, optimizer, 0.0, EXAMPLES)
-    state = optimizer.init(params)
-    for k in range(0, EXAMPLES, BATCH):
-        params, state = step(params, state, x, target, np.arange(k, k + BATCH))
-    jax.block_until_ready(params)
-    return seconds, memory
+    loaded = probe.load()
+    seconds, after_import = time.perf_counter() - start, high_water_mb()
+    probe.train(loaded, EXAMPLES, BATCH)
+    return seconds, after_import, high_water_mb()
 
 
 if __name__ == "__main__":
-    import_seconds, after_import = {"scratch": scratch, "torch": torch, "keras": keras,
-                                    "jax": jax}[sys.argv[1]]()
-    print(import_seconds, after_import, high_water_mb())
+    print(*measure(sys.argv[1]))
