@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -126,7 +127,8 @@ class Implementation:
         return self.declared or f"comparison.{self.name}.declared"
 
     def declarations(self) -> ModuleType:
-        return importlib.import_module(self.declared_module)
+        name = self.declared_module  # looked up first: the site reads them thousands of times
+        return sys.modules.get(name) or importlib.import_module(name)
 
 
 REGISTRY: dict[str, Implementation] = {impl.name: impl for impl in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from comparison.implementations import TimedPath, declarations
+from comparison.implementations import REGISTRY, TimedPath, declarations
 from comparison.training.variants import VARIANTS
 
 EPOCH = 50_000  # a figure per epoch: the book's 50,000 training images
@@ -15,11 +15,17 @@ class Gathered(Mapping[str, TimedPath]):
     of every implementation in turn, read on each access (so one registered later counts)."""
 
     def __init__(self, *fields: str) -> None:
-        self._fields = fields
+        self._fields, self._read, self._paths_read = fields, (), {}
 
     def _paths(self) -> dict[str, TimedPath]:
-        return {label: path for field in self._fields
+        # gathered again only when the declarations are other modules (the pages read a path
+        # per row, tens of thousands of times)
+        modules = tuple(impl.declarations() for impl in REGISTRY.values())
+        if modules != self._read:
+            self._read, self._paths_read = modules, {
+                label: path for field in self._fields
                 for paths in declarations(field).values() for label, path in paths.items()}
+        return self._paths_read
 
     def __getitem__(self, label: str) -> TimedPath:
         return self._paths()[label]
