@@ -43,7 +43,7 @@ def faster_to_train(records: Records) -> Judgement:
     if not found.parts:
         return Judgement(NOT_MEASURED, "this run has no time-to-accuracy comparisons")
     return found.judgement(f"training seconds to {target:.0%} test accuracy, framework / "
-                           "NumPy: ", _gate(result))
+                           "NumPy. ", _gate(result))
 
 
 def _gate(result: convergence.Result) -> str:
