@@ -15,7 +15,6 @@ from comparison.experiments.speed.paths import PATHS, SWEEP_KEYS
 from comparison.experiments.speed.result import Result, Row
 from comparison.report.markdown import markdown_table, ratio_text, text
 from comparison.report.speed import OLD_PROTOCOL, OUTCOME_WORDS, trust_flags
-from comparison.results import machines
 from comparison.results.typed import Recorded
 
 TORCH = "torch float32"  # the CPU path whose rows the note reads
@@ -43,12 +42,6 @@ class Speedup:
     def ratio(self) -> float:
         """The speed-up, as ``ratio_text`` reads a ratio."""
         return self.speedup
-
-
-def same_protocol(recorded: Recorded) -> bool:
-    """Whether the record was timed under this code's timing protocol: then its verdict counts
-    though other code changed since, as a machine record's does (``results/machines.py``)."""
-    return recorded.provenance.get("timing_protocol") == machines.PROTOCOL_VERSION
 
 
 def gpu_speedups(result: Result) -> list[Speedup]:
@@ -98,10 +91,15 @@ def gpu_table(recorded: Recorded) -> str:
                            "GPU s per epoch", "GPU speed-up"], rows, "lllrrl")
 
 
+def _outcome(f: Speedup) -> str:
+    """The rule's outcome for the GPU at a point; in an old record, by the medians alone."""
+    if f.outcome is not None:
+        return f.outcome
+    return stats.FASTER if f.speedup > 1 else stats.SLOWER
+
+
 def _outcomes(found: list[Speedup]) -> list[str]:
-    """The rule's outcome for the GPU at each point; an old record, by medians alone."""
-    return [f.outcome if f.outcome is not None
-            else stats.FASTER if f.speedup > 1 else stats.SLOWER for f in found]
+    return [_outcome(f) for f in found]
 
 
 def _gpu_ahead_from(found: list[Speedup], sweep: str) -> int | None:
@@ -136,7 +134,7 @@ def cpu_rows(recorded: Recorded) -> str:
 def _worst(f: Speedup) -> str:
     """The GPU's smallest speed-up in words: "slower" or "faster" only where the rule (or, in
     an old record, the median) says so."""
-    outcome = f.outcome or (stats.SLOWER if f.speedup < 1 else stats.FASTER)
+    outcome = _outcome(f)
     if outcome == stats.SLOWER:
         return f"{1 / f.speedup:.1f}x slower at {_point(f)}"
     if outcome == stats.FASTER:

@@ -68,7 +68,7 @@ def provenance_box(name: str, record: dict, base: str, recorded: bool) -> str:
 
 def _protocol(provenance: dict) -> str:
     """Whether an older record was timed under this code's timing protocol (and so counts)."""
-    if provenance.get("timing_protocol") == machines.PROTOCOL_VERSION:
+    if machines.same_protocol(provenance):
         return ("It was timed under this code's timing protocol (version "
                 f"{machines.PROTOCOL_VERSION}), so the verdicts it informs count.")
     return ("It was timed under another timing protocol, so the verdicts it informs are "

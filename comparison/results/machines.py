@@ -39,6 +39,12 @@ class RecordError(ValueError):
     """A machine record that cannot be made, read or merged: the message says why."""
 
 
+def same_protocol(provenance: dict) -> bool:
+    """Whether a result (by its provenance) was timed under this code's timing protocol: a
+    record from another machine then counts though other code changed since."""
+    return provenance.get("timing_protocol") == PROTOCOL_VERSION
+
+
 def protocol_fingerprint() -> str:
     """The SHA-256 of the timing protocol's files, as they are now."""
     digest = hashlib.sha256()

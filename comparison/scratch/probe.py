@@ -1,7 +1,4 @@
-"""What the speed experiment's fresh-process probe (``experiments/speed/memory_probe.py``) does
-with this implementation: ``load`` imports it (the probe times that), ``train`` trains 784-30-10
-on random examples. The probe loads this file alone, so that nothing of the package is imported
-before its clock starts."""
+"""This implementation's part of the fresh-process probe (``experiments/speed/memory_probe.py``)."""
 
 
 def load():

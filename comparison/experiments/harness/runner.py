@@ -86,7 +86,7 @@ def _run_one(name: str, profile: str, config: object, digest: str, context: Cont
                                        wall_seconds=round(seconds, 1),
                                        workers=context.workers,
                                        # a record from another machine counts while this
-                                       # stays the same (``report.gpu.same_protocol``)
+                                       # stays the same (``machines.same_protocol``)
                                        timing_protocol=machines.PROTOCOL_VERSION),
               **typed.to_json(result)}
     draw = None if figures is None else functools.partial(figures, result)

@@ -69,6 +69,8 @@ def on_gpu_record(path: TimedPath) -> bool:
     times only the GPU paths and the plain ones. The rest of the CPU sweep is the CPU-only
     run's job."""
     return path.device != "cpu" or plain(path)
+
+
 # Each sweep's varying field; the mini-batch and width sweeps are the dense network's own.
 POINT_KEYS = {"batch": "batch_size", "width": "width", "conv": "batch_size"}
 SWEEP_KEYS = {sweep: POINT_KEYS[sweep] for sweep in ("batch", "width")}

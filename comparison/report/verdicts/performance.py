@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
-from comparison.experiments.speed.paths import SWEEP_KEYS, TimedPath
+from comparison.experiments.speed.paths import SWEEP_KEYS, TimedPath, plain
 from comparison.experiments.speed.result import Comparison, Result
-from comparison.report.gpu import same_protocol, torch_speedups
+from comparison.report.gpu import torch_speedups
 from comparison.report.markdown import ratio_text
 from comparison.report.speed.products import Throughput, best_throughput
 from comparison.report.verdicts import (
@@ -42,13 +42,14 @@ from comparison.report.verdicts import (
     sentences,
     undecided,
 )
+from comparison.results import machines
 from comparison.results.typed import Recorded
 from comparison.stats import side, side_of
 
 # judged against scratch float32: the seeds' frameworks decide, JAX is shown beside them
 # Each implementation's plain path (float32, on the CPU, no option): the framework as timed.
 # A framework the speed experiment does not time is left out of its verdicts.
-PATHS = {p.impl: p for p in TIMED_PATHS.values() if p == TimedPath(p.impl, "float32")}
+PATHS = {p.impl: p for p in TIMED_PATHS.values() if plain(p)}
 SCRATCH, BOOK_LOOP, MATRIX = (TIMED_PATHS[label] for label in (
     "scratch float32", "book per-example (float64)", "scratch float64"))
 # The NumPy code the speed claims are read against: ours as the book writes the maths, and the
@@ -230,7 +231,7 @@ def gpu(records: Records) -> Judgement:
     best = max(found, key=lambda f: f.speedup)
     number = (f"{result.config.gpu} ({where}): up to {best.speedup:.1f}x the speed of "
               "the machine's fastest CPU path")
-    if not current and not same_protocol(recorded):
+    if not current and not machines.same_protocol(recorded.provenance):
         return undecided("the record was made with older code, under another timing "
                          "protocol", number)
     if any(f.low is None for f in found):
