@@ -1,11 +1,12 @@
 """``python -m comparison record`` and ``compare``: machine records, and whether two sets of
-results reach the same verdicts.
+results reach the same verdicts and agree on every speed comparison.
 
     record            package this folder's full speed and time-to-accuracy results as a
                       machine record in docs/records/machines/ (or --out-dir)
     record --merge F  check records made elsewhere (CI's matrix) and put them there
     compare A B       every claim whose outcome differs between A and B (result folders or
-                      machine records); exit status 1 if any differs, 0 if none
+                      machine records), and how far their speed comparisons agree; exit
+                      status 1 if a claim differs, 0 if none
 """
 
 from __future__ import annotations
@@ -85,8 +86,27 @@ def run_compare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     for claim, ja, jb in found:
         print(f"differs: {claim.text}\n  {args.a}: {ja.verdict}: {_why(ja)}\n"
               f"  {args.b}: {jb.verdict}: {_why(jb)}")
+    if "speed" in a and "speed" in b:
+        print_agreement(a["speed"], b["speed"], args.a, args.b)
     print(f"{len(found)} of {len(judged_on_both(a, b))} claims judged on both differ")
     return 1 if found else 0
+
+
+def print_agreement(a, b, name_a: Path, name_b: Path) -> None:
+    """How far two speed results' comparisons agree; each that contradicts the other run."""
+    from comparison.report.machines import agreement_of
+
+    found = agreement_of(a, b)
+    for x, y in found.disjoint:
+        print(f"contradicts: {x.sweep} sweep, {x.a} / {x.b} at mini-batch {x.batch_size}, "
+              f"width {x.width}: {name_a}: {_ratio(x)}; {name_b}: {_ratio(y)}")
+    print(f"{found.both} speed comparisons made by both: the same outcome in "
+          f"{found.same_outcome} (the tables' rule), the same side in {found.same_side} (the "
+          f"verdicts' rule); intervals that do not overlap: {len(found.disjoint)}")
+
+
+def _ratio(c) -> str:
+    return f"{c.ratio:.3f} [{c.low:.3f}-{c.high:.3f}] {c.outcome}"
 
 
 def judged_on_both(a: dict, b: dict) -> list:

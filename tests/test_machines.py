@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_cli import run_cli
 
+from comparison import stats
 from comparison.report import machines as across
 from comparison.report import site as site_module
 from comparison.report.site import Site
@@ -141,6 +142,34 @@ def test_compare_prints_the_claims_that_differ_and_exits_non_zero(tmp_path, caps
     assert "1 of " in out.splitlines()[-1]
     status, out, _ = run(["compare", a, folder_of(tmp_path, "c")], capsys)
     assert status == 0 and out.splitlines()[-1].startswith("0 of ")
+
+
+def moved(speed: dict, index: int, ratio: float, low: float, high: float) -> dict:
+    """A copy of a speed result with one comparison's ratio, interval and outcome moved."""
+    comparisons = copy.deepcopy(speed["comparisons"])
+    comparisons[index] |= {"ratio": ratio, "low": low, "high": high,
+                           "outcome": stats.outcome(low, high)}
+    return fixture("speed", comparisons=comparisons)
+
+
+def test_compare_counts_the_speed_comparisons_that_agree_and_names_each_contradiction(
+        tmp_path, capsys):
+    """Decided in one run and tied in the other is no contradiction while the intervals
+    overlap; intervals that do not overlap are, and compare names them."""
+    speed = fixture("speed")
+    first = speed["comparisons"][0]  # slower: its interval lies above 1
+    a = folder_of(tmp_path, "a")
+    edge = folder_of(tmp_path, "edge", speed=moved(speed, 0, 1.2, 0.9, first["low"] + 0.1))
+    status, out, _ = run(["compare", a, edge], capsys)
+    total = len(speed["comparisons"])
+    assert status == 0 and "contradicts" not in out
+    assert (f"{total} speed comparisons made by both: the same outcome in {total - 1} "
+            in out) and out.splitlines()[-2].endswith("do not overlap: 0")
+    far = folder_of(tmp_path, "far", speed=moved(speed, 0, 0.5, 0.4, 0.6))
+    status, out, _ = run(["compare", a, far], capsys)
+    assert status == 0 and out.splitlines()[-2].endswith("do not overlap: 1")
+    assert (f"contradicts: batch sweep, torch float64 / scratch float64 at mini-batch 10, "
+            f"width 30: {a}: {first['ratio']:.3f}") in out and "0.500 [0.400-0.600] faster" in out
 
 
 def test_compare_reads_a_machine_record_and_refuses_nonsense(tmp_path, capsys):

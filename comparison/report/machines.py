@@ -1,6 +1,7 @@
 """Each performance verdict on every machine recorded: the same rules, one machine at a time,
 nothing averaged across machines. Also what ``python -m comparison compare`` prints: the
-claims whose outcome differs between two sets of results.
+claims whose outcome differs between two sets of results, and how far their speed comparisons
+agree.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from comparison.report.verdicts import Claim, Judgement, Records, performance
 from comparison.report.verdicts.claims import CLAIMS, badge, judge
 from comparison.results import machines, typed
 from comparison.results.read import typed_result
+from comparison.stats import side_of
 
 THIS_BUILD = "this build"
 # The comparisons the figure shows on every machine: PyTorch and Keras against the NumPy code
@@ -84,6 +86,35 @@ def differences(a: Records, b: Records) -> list[tuple[Claim, Judgement, Judgemen
             if ja.verdict != jb.verdict:
                 found.append((claim, ja, jb))
     return found
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The speed comparisons two runs both made: how many reach the same outcome by each rule,
+    and which runs contradict each other. A run contradicts another at a comparison only when
+    their intervals do not overlap (no single ratio lies in both): *tied* against *faster*, or
+    *unclear* against *the same*, is a comparison near a rule's edge decided in one run and
+    not in the other, which intervals of 95 % allow."""
+
+    both: int
+    same_outcome: int  # the tables' rule (``stats.outcome``): faster, tied or slower
+    same_side: int  # the verdicts' rule (``stats.side``): faster, slower, the same or unclear
+    disjoint: tuple[tuple[Comparison, Comparison], ...]  # intervals that do not overlap
+
+
+def _key(c: Comparison) -> tuple:
+    return c.sweep, c.a, c.b, c.batch_size, c.width
+
+
+def agreement_of(a: Result, b: Result) -> Agreement:
+    """How far the speed comparisons of ``a`` and ``b`` agree (``Agreement``)."""
+    theirs = {_key(c): c for c in b.comparisons or ()}
+    pairs = [(c, theirs[_key(c)]) for c in a.comparisons or () if _key(c) in theirs]
+    return Agreement(both=len(pairs),
+                     same_outcome=sum(x.outcome == y.outcome for x, y in pairs),
+                     same_side=sum(side_of(x) == side_of(y) for x, y in pairs),
+                     disjoint=tuple((x, y) for x, y in pairs
+                                    if x.high < y.low or y.high < x.low))
 
 
 def columns(build: Records, recorded: dict[str, MachineRecord],
