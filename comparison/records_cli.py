@@ -102,7 +102,8 @@ def print_agreement(a, b, name_a: Path, name_b: Path) -> None:
               f"width {x.width}: {name_a}: {_ratio(x)}; {name_b}: {_ratio(y)}")
     print(f"{found.both} speed comparisons made by both: the same outcome in "
           f"{found.same_outcome} (the tables' rule), the same side in {found.same_side} (the "
-          f"verdicts' rule); intervals that do not overlap: {len(found.disjoint)}")
+          f"verdicts' rule); faster in one and slower in the other: {found.opposite}; "
+          f"intervals that do not overlap: {len(found.disjoint)}")
 
 
 def _ratio(c) -> str:

@@ -90,6 +90,8 @@ def test_a_record_of_another_protocol_is_shown_flagged_and_counted_nowhere(tmp_p
     build = typed_records(stored)
     table = across.outcomes_table(build, recorded, across.build_machine(stored))
     assert "other protocol" in table and "this build (AMD EPYC, 2 CPUs, scipy-openblas" in table
+    total = len(stored["speed"]["comparisons"])  # the record holds this build's own results
+    assert f"| — | the same in {total} of {total}; none contradict |" in table
     claim = across.machine_claims()[0]
     assert across.agreement(claim, build, recorded) == ""
     recorded |= across.read(machines.load_all(records_folder(tmp_path, "New CPU")))
@@ -167,7 +169,8 @@ def test_compare_counts_the_speed_comparisons_that_agree_and_names_each_contradi
             in out) and out.splitlines()[-2].endswith("do not overlap: 0")
     far = folder_of(tmp_path, "far", speed=moved(speed, 0, 0.5, 0.4, 0.6))
     status, out, _ = run(["compare", a, far], capsys)
-    assert status == 0 and out.splitlines()[-2].endswith("do not overlap: 1")
+    assert status == 0 and out.splitlines()[-2].endswith(
+        "faster in one and slower in the other: 1; intervals that do not overlap: 1")
     assert (f"contradicts: batch sweep, torch float64 / scratch float64 at mini-batch 10, "
             f"width 30: {a}: {first['ratio']:.3f}") in out and "0.500 [0.400-0.600] faster" in out
 

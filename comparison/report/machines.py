@@ -20,7 +20,7 @@ from comparison.report.verdicts import Claim, Judgement, Records, performance
 from comparison.report.verdicts.claims import CLAIMS, badge, judge
 from comparison.results import machines, typed
 from comparison.results.read import typed_result
-from comparison.stats import side_of
+from comparison.stats import FASTER, SLOWER, side_of
 
 THIS_BUILD = "this build"
 # The comparisons the figure shows on every machine: PyTorch and Keras against the NumPy code
@@ -101,6 +101,11 @@ class Agreement:
     same_side: int  # the verdicts' rule (``stats.side``): faster, slower, the same or unclear
     disjoint: tuple[tuple[Comparison, Comparison], ...]  # intervals that do not overlap
 
+    @property
+    def opposite(self) -> int:
+        """Contradictions in direction: faster in one run, slower in the other."""
+        return sum({x.outcome, y.outcome} == {FASTER, SLOWER} for x, y in self.disjoint)
+
 
 def _key(c: Comparison) -> tuple:
     return c.sweep, c.a, c.b, c.batch_size, c.width
@@ -135,14 +140,28 @@ def _machine(machine: machines.Machine) -> str:
 def outcomes_table(build: Records, recorded: dict[str, MachineRecord],
                    machine: machines.Machine | None) -> str:
     """One row per performance claim, one column per machine (this build's ran on
-    ``machine``): the outcome's badge."""
+    ``machine``): the outcome's badge; then how far each record's speed comparisons agree with
+    this build's."""
     if not recorded:
         return ("*No machine is recorded yet: `python -m comparison record` packages a full "
                 "run as one (see the README).*")
     found = columns(build, recorded, machine)
     rows = [[claim.text, *(badge(judge(claim, records).verdict) for records in found.values())]
             for claim in machine_claims()]
+    if "speed" in build:
+        rows.append(["Speed comparisons made here and in this build: how many reach this "
+                     "build's outcome, and how many contradict it (intervals that do not "
+                     "overlap)", *(_agreement_cell(build["speed"], records["speed"])
+                                   for records in found.values())])
     return markdown_table(["claim", *found], rows, "l" + "c" * len(found))
+
+
+def _agreement_cell(build: Result, other: Result) -> str:
+    if other is build:
+        return "—"
+    found = agreement_of(build, other)
+    contradict = len(found.disjoint) or "none"
+    return f"the same in {found.same_outcome} of {found.both}; {contradict} contradict"
 
 
 def agreement(claim: Claim, build: Records, recorded: dict[str, MachineRecord]) -> str:

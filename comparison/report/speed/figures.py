@@ -13,7 +13,6 @@ from matplotlib.patches import Patch
 
 from comparison import implementations
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
-from comparison.experiments.speed.paths import SCRATCH
 from comparison.experiments.speed.result import Result, Split
 from comparison.report.figures import (
     COLOURS,
@@ -45,8 +44,9 @@ LABEL_ROOM = 8  # the x axis runs this factor past the last point: room for the 
 LABEL_GAP = 0.1  # of the panel's height (log y): names closer than this are nudged apart
 # The framework paths the ratio figure sets against the NumPy code, one row each.
 RATIO_PATHS = {"torch float32": "PyTorch", "keras float32": "Keras", "jax float32": "JAX"}
-# ... against both NumPy codes: the book-faithful one (circles, the framework's colour) and
-# the tuned one (squares, its colour), side by side at each point.
+# ... against both NumPy codes, side by side at each point: the book-faithful one (circles)
+# and the tuned one (squares), each in that NumPy code's colour. The row names the framework;
+# its colour would match nothing in the legend (JAX's is the grey of the reference lines).
 RATIO_BASES = {"scratch float32": ("o", 1.0, "book-faithful NumPy"),
                "scratch tuned float32": ("s", 1.12, "tuned NumPy")}
 
@@ -145,8 +145,7 @@ def ratio_figure(result: Result) -> Figure:
             for base, (marker, shift, _) in RATIO_BASES.items():
                 found = sorted(result.compared(sweep, TIMED_PATHS[path], TIMED_PATHS[base]),
                                key=lambda c: c.along(sweep))
-                colour = COLOURS[path] if base == SCRATCH["float32"] else COLOURS[base]
-                ratio_panel(ax, [c.along(sweep) * shift for c in found], found, colour,
+                ratio_panel(ax, [c.along(sweep) * shift for c in found], found, COLOURS[base],
                             [side_of(c) != UNCLEAR for c in found], MIN_EFFECT, marker)
             ax.set(xscale="log", yscale="log")  # labelled as plain numbers by render()
         row[0].set_ylabel(RATIO_PATHS[path])
@@ -162,8 +161,8 @@ def ratio_figure(result: Result) -> Figure:
              if any(c.second == TIMED_PATHS[b] for c in result.comparisons)]
     if len(bases) > 1:  # say which NumPy code each marker is set against
         figure.legend(handles=[Line2D([], [], marker=RATIO_BASES[b][0], linestyle="",
-                                      color=GREY if b == SCRATCH["float32"] else COLOURS[b],
-                                      label=f"÷ {RATIO_BASES[b][2]}") for b in bases],
+                                      color=COLOURS[b], label=f"÷ {RATIO_BASES[b][2]}")
+                               for b in bases],
                       loc="outside lower center", ncols=2, fontsize=12, handletextpad=0.2)
     return figure
 
