@@ -273,6 +273,7 @@ def run_figures(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     from comparison.report.loading import is_current
     from comparison.report.pages import presenter
     from comparison.results import store
+    from comparison.results.read import typed_result
 
     results = results_folder(args, parser)
     for name in EXPERIMENTS:
@@ -287,9 +288,10 @@ def run_figures(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             ids: list[str] = []
             # saved again as one unit, so that the record lists the figures drawn now (a figure
             # added since the run is published; one no longer drawn is removed)
+            result = typed_result(name, record)  # what the figures read, as a run gives it
             store.save(name, record, results,
-                       lambda folder, plots=plots, record=record, ids=ids: ids.extend(
-                           render(plots, record, folder)))
+                       lambda folder, plots=plots, result=result, ids=ids: ids.extend(
+                           render(plots, result, folder)))
         except store.StaleResult as error:
             print(f"skipped: {error}")
             continue

@@ -112,6 +112,19 @@ def test_distributed_replicas_stay_identical(results):
     assert record["one_vs_two_max_difference"] < 1e-4  # the same updates, up to round-off
 
 
+def test_figures_redraws_a_current_result_and_lists_what_it_drew(results, tmp_path, capsys):
+    """``python -m comparison figures`` draws from the typed result, as a run does."""
+    from tests.test_cli import run_cli
+
+    shutil.copy(results / "convergence.json", tmp_path)
+    code, out, _ = run_cli(["figures", "--results", str(tmp_path)], capsys)
+    drawn = next(line for line in out.splitlines() if line.startswith("convergence: "))
+    record = json.loads((tmp_path / "convergence.json").read_text())
+    assert code == 0 and record["figure_files"] and all(
+        (tmp_path / "figures" / name).is_file() for name in record["figure_files"])
+    assert drawn.removeprefix("convergence: ").split(", ")[0] in record["figure_files"][0]
+
+
 def test_source_tabs_show_the_real_code(site):
     html = (site / "ease-of-use" / "index.html").read_text()
     text = re.sub(r"<[^>]+>", "", html)  # highlighting splits code into spans

@@ -33,8 +33,9 @@ from comparison.stats import Ratio
 
 # The DDP worker runs under torchrun, in processes of its own.
 READS = ("experiments/ddp_worker.py",)
-# quick: one mini-batch, since each torchrun launch costs about 6 s on 2 cores
-PROFILES = {"smoke": dict(train_size=200, epochs=1),
+# smoke and quick: one mini-batch, since each torchrun launch costs about 6 s on 2 cores (the
+# test suite runs the smoke profile twice)
+PROFILES = {"smoke": dict(train_size=200, epochs=1, batch_sizes=(100,)),
             "quick": dict(train_size=2_000, epochs=2, batch_sizes=(100,)),
             "full": dict(train_size=20_000, epochs=stats.MIN_SAMPLES)}
 WORKER = "comparison.experiments.ddp_worker"
