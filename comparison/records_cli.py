@@ -22,7 +22,8 @@ from comparison.results import machines, store, typed
 USAGE_RECORD = ("package the current full speed and time-to-accuracy results as a machine "
                 "record (docs/records/machines/NAME.json)")
 USAGE_COMPARE = ("print every claim whose verdict differs between two result folders or "
-                 "machine records (exit status 1 if any differs)")
+                 "machine records, and how far their speed comparisons agree (exit status 1 "
+                 "if a claim differs)")
 
 
 def add_commands(command) -> None:
