@@ -149,9 +149,8 @@ def outcomes_table(build: Records, recorded: dict[str, MachineRecord],
     rows = [[claim.text, *(badge(judge(claim, records).verdict) for records in found.values())]
             for claim in machine_claims()]
     if "speed" in build:
-        rows.append(["Speed comparisons made here and in this build: how many reach this "
-                     "build's outcome, and how many contradict it (intervals that do not "
-                     "overlap)", *(_agreement_cell(build["speed"], records["speed"])
+        rows.append(["Speed comparisons: how many reach this build's outcome; how many "
+                     "contradict it", *(_agreement_cell(build["speed"], records["speed"])
                                    for records in found.values())])
     return markdown_table(["claim", *found], rows, "l" + "c" * len(found))
 
