@@ -270,6 +270,13 @@ def test_a_smoke_run_takes_seconds_records_every_sample_and_renders(tiny, monkey
     assert ["3 samples began" in flag for flag in report.noise_flags(unsettled)] == [True]
     assert not [v for v in report.quotes(typed_result("speed", quiet)).values()
                 if lint.missing(v)], "a quiet run's quotes read as numbers the lint accepts"
+    # the answer boxes: the machine, then the noise floor said once
+    said = report.quotes(typed_result("speed", quiet))["flags"]
+    assert said.startswith("The machine was quiet. ") and said.endswith("agreed at both points.")
+    apart = copy.deepcopy(quiet)
+    apart["noise_floor"][1]["agree"] = False
+    said = report.quotes(typed_result("speed", apart))["flags"]
+    assert said.count("noise floor") == 1 and "disagreed at 1 of 2 points: torch float32" in said
 
 
 def test_the_old_gpu_record_reads_back_renders_and_says_it_has_no_intervals():

@@ -62,15 +62,20 @@ def noise_flags(record: dict) -> list[str]:
 
 
 def trust_flags(result: Result) -> list[str]:
-    """Why this run's speed figures deserve less trust (busy machine, noise floor disagreeing,
-    a recompile while timing), a sentence each; empty when clean."""
+    """Why this run's speed figures deserve less trust (busy machine, a recompile while
+    timing, unsettled samples, too few rounds, noise floor disagreeing), a sentence each;
+    empty when clean."""
     if result.machine is None:
         return [OLD_PROTOCOL + "."]
+    return _machine_flags(result) + [
+        f"The noise floor disagreed: {text(n.path)} at mini-batch {n.batch_size}, "
+        f"width {n.width}, timed twice, came out {ratio_text(n)} of itself."
+        for n in result.noise_floor if not n.agree]
+
+
+def _machine_flags(result: Result) -> list[str]:
     reasons = result.machine.load.busy_reasons
     flags = [f"The machine was busy: {'; '.join(map(text, reasons))}."] if reasons else []
-    flags += [f"The noise floor disagreed: {text(n.path)} at mini-batch {n.batch_size}, "
-              f"width {n.width}, timed twice, came out {ratio_text(n)} of itself."
-              for n in result.noise_floor if not n.agree]
     if result.machine.recompiled_during_timing:
         flags.append("torch.compile built new graphs during the timed rounds, so some "
                      "compiled samples include compile time.")
@@ -85,11 +90,31 @@ def trust_flags(result: Result) -> list[str]:
     return flags
 
 
+def quietness(result: Result) -> str:
+    """How quiet the run was, for the answer boxes: the machine's flags (or that it was
+    quiet), then the noise floor, said once."""
+    if result.machine is None:
+        return OLD_PROTOCOL + "."
+    floor = result.noise_floor or ()
+    twins = "Its noise floor (one job built and timed twice, half a round apart)"
+    disagreed = [f"{text(n.path)} at mini-batch {n.batch_size}, width {n.width} came out "
+                 f"{ratio_text(n)} of itself" for n in floor if not n.agree]
+    noise = (f"{twins} disagreed at {len(disagreed)} of {len(floor)} points: "
+             f"{'; '.join(disagreed)}." if disagreed else
+             f"{twins} agreed at {_every(len(floor))}." if floor else "")
+    flags = _machine_flags(result) or ["The machine was quiet."]
+    return " ".join([*flags, noise]).strip()
+
+
+def _every(count: int) -> str:
+    return "its one point" if count == 1 else "both points" if count == 2 else \
+        f"all {count} points"
+
+
 def protocol_quotes(result: Result) -> dict[str, str]:
     """The protocol's constants, from the code, and this run's sizes: for the methodology
     page and the noise-floor section."""
     config = result.config
-    agreed = sum(n.agree for n in result.noise_floor)
     return {"confidence": f"{stats.CONFIDENCE:.0%}", "min_samples": str(stats.MIN_SAMPLES),
             "rounds": str(config.repeats), "block_ms": f"{timing.BLOCK_SECONDS * 1e3:g}",
             "settle_window_ms": f"{timing.SETTLE_WINDOW_S * 1e3:g}",
@@ -101,6 +126,4 @@ def protocol_quotes(result: Result) -> dict[str, str]:
             "threads": str(config.threads), "examples": f"{config.examples:,}",
             "wide_examples": f"{config.wide_examples:,}", "min_steps": str(config.min_steps),
             "images": f"{config.images:,}",
-            "noise_agreed": f"{agreed} of {len(result.noise_floor)}",
-            "flags": " ".join(trust_flags(result)) or "Nothing to flag: the run was quiet and "
-                                                       "its noise floor agreed."}
+            "flags": quietness(result)}
