@@ -198,10 +198,13 @@ def _plant(plant: Plant | Absent, setting: Setting) -> str:
 
 
 def debugging_edits(result: Result) -> str:
-    """Every bug as a section: its title, and its edit in each implementation as a tab."""
+    """Every bug as a section: its title, and its edit in each implementation as a tab. The
+    title is a bold paragraph with the anchor the tables link to, not a heading: the sections
+    sit in a collapsed block, and twelve long headings made the page's table of contents a
+    list of hidden places."""
     config, sections = result.config, []
     for k, (name, bug) in enumerate(config.bugs.items(), start=1):
-        tabs = [f"### {k}. {text(bug.title)} {{#{_anchor(name)}}}"]
+        tabs = [f"**{k}. {text(bug.title)}**\n{{: #{_anchor(name)} }}"]
         for impl in DEBUGGED:
             body = _plant(getattr(bug, impl), config.setting)
             tabs.append(f'=== "{capitalised(IMPL_NAMES[impl])}"\n\n'
