@@ -160,6 +160,6 @@ def test_the_page_renders_from_a_smoke_result(smoke, without_keras):
         rendered = {name: page.TABLES[name](result) for name in page.TABLES}
         assert rendered["outcomes"].count("\n") == len(BUGS) + 1  # header, rule, a row per bug
         for name in BUGS:
-            assert f"{{#{name}}}" in rendered["edits"]
+            assert f"{{: #{name} }}" in rendered["edits"]  # the anchor the tables link to
         assert "```diff" in rendered["edits"]
         assert "<script" not in "".join(rendered.values())
