@@ -356,3 +356,11 @@ def test_a_quoted_value_that_was_never_computed_is_refused():
     ("torch.compile float32 ...", "torch.compile float32 ..."), ("21 lines", "21 lines")])
 def test_an_answer_line_starts_its_sentence_with_a_capital(words, sentence):
     assert markdown.capitalised(words) == sentence
+
+
+def test_a_busy_run_says_why_and_shows_the_command_that_reruns_it_as_code():
+    found = performance.frameworks_faster({"speed": speed(busy=True)})
+    shown = claims.measured(found)
+    assert found.verdict == UNDECIDED and "flagged busy" in found.reason
+    assert "`python -m comparison run --only speed --force`" in shown
+    assert claims.measured(performance.frameworks_faster({"speed": speed()})).count("`") == 0

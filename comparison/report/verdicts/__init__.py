@@ -27,6 +27,7 @@ addition, is shown beside them ("beyond the texts") and never moves a verdict.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,6 +142,10 @@ def combined(verdicts: Sequence[str], number: str, reasons: Sequence[str]) -> Ju
 def busy_reason(load) -> str:
     """Why a run on a busy machine decides nothing (``load``: ``state.Load``)."""
     return f"the run was flagged busy ({'; '.join(load.busy_reasons)})"
+
+
+# The command that re-runs one experiment; the pages show it as code (``claims.measured``).
+RERUN = re.compile(r"python -m comparison run --only \w+ --force")
 
 
 def clean_run(experiment: str) -> str:

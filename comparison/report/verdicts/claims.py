@@ -15,6 +15,7 @@ from comparison.report.verdicts import (
     NOT_MEASURED,
     QUALIFIED,
     REFUTED,
+    RERUN,
     SIDE_RULE,
     SUPPORTED,
     UNDECIDED,
@@ -189,7 +190,8 @@ def answer_box(lines: list[str]) -> str:
 def measured(j: Judgement) -> str:
     """The number behind a verdict, an undecided one led by its reason (escaped: both can
     hold strings from a result)."""
-    return capitalised(f"*why: {text(j.reason)}.* {capitalised(text(j.number))}" if j.reason
+    why = RERUN.sub(lambda command: f"`{command.group()}`", text(j.reason))
+    return capitalised(f"*why: {why}.* {capitalised(text(j.number))}" if j.reason
                        else text(j.number))
 
 
