@@ -166,15 +166,15 @@ def profile_note(result: Result) -> str:
 
 
 def built_from(result: Result) -> str:
-    """Which profile built the site (the book experiment's stands for all), and what follows."""
+    """Which profile built the site (the book experiment's stands for all), and what follows.
+    Another profile's size and the command for the final verdicts are in the banner above
+    (``banner.profile_banner``); this says only how its verdicts look."""
     config = result.config
     if config.profile == "full":
         return ("This site was built from the **full** profile: every verdict below is "
                 "final for this machine.")
-    return (f"This site was built from the **{config.profile}** profile "
-            f"({plural(config.seeds, 'seed')}, {plural(config.epochs, 'epoch')} per book "
-            "run, smaller sweeps): its verdicts are **provisional**, marked with a dashed "
-            "border; `python -m comparison report --profile full` gives the final ones.")
+    return (f"Every verdict from the {config.profile} profile is **provisional** and drawn "
+            "with a dashed border.")
 
 
 def scopes(result: Result) -> str:
