@@ -8,6 +8,7 @@ build's own config (``config.extra``), so nothing is kept between builds or set 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -68,6 +69,19 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return _site(config).page(markdown, page.file.src_uri)
     except SiteError as error:
         raise PluginError(str(error)) from None
+
+
+# A source line of a code block (pymdownx.highlight's line_spans), its line anchor
+# (anchor_linenums) and its leading spaces.
+CODE_LINE = re.compile(r'<span id="(__span-[0-9-]+)">((?:<a [^>]*></a>)?)( +)')
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Give each indented code line its indentation (``--indent``): the stylesheet hangs a
+    wrapped line's continuation beyond it, so that on a narrow screen a wrapped line never
+    reads as a line of its own at a lesser indentation."""
+    return CODE_LINE.sub(lambda line: f'<span id="{line[1]}" style="--indent: {len(line[3])}ch">'
+                                      f"{line[2]}{line[3]}", html)
 
 
 def on_post_build(config) -> None:

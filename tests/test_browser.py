@@ -149,6 +149,13 @@ OVERFLOWS = r"""() => {
     return problems;
 }"""
 
+# What the copy button copies (Material copies a block's innerText): its source, line for line.
+# Each wrapped line is a box of its own (the stylesheet's hanging indent); as a block, each would
+# add an empty line to the copy.
+COPIES = r"""() => [...document.querySelectorAll('.md-content pre > code')]
+    .filter(code => code.innerText.trimEnd() !== code.textContent.trimEnd())
+    .map(code => `code (${code.textContent.trim().slice(0, 40)}) copies as other text`)"""
+
 FIGURES = """() => [...document.querySelectorAll('.md-content img')]
     .filter(img => img.offsetParent !== null && new URL(img.src).pathname.endsWith('.svg'))
     .map(img => ({src: img.src, width: img.getBoundingClientRect().width}))"""
@@ -161,9 +168,10 @@ STDERR = """() => document.querySelectorAll(
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_nothing_sticks_out_of_its_column(browser, base, site, width):
-    """The page never scrolls sideways; wide tables scroll in their own box; code wraps."""
+    """The page never scrolls sideways; wide tables scroll in their own box; code wraps, and
+    copies as its source."""
     problems = [f"{path}: {problem}" for path, page in visit(browser, base, site, width)
-                for problem in page.evaluate(OVERFLOWS)]
+                for problem in page.evaluate(OVERFLOWS) + page.evaluate(COPIES)]
     assert not problems, "\n".join(problems)
 
 

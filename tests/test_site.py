@@ -125,6 +125,26 @@ def test_figures_redraws_a_current_result_and_lists_what_it_drew(results, tmp_pa
     assert drawn.removeprefix("convergence: ").split(", ")[0] in record["figure_files"][0]
 
 
+def test_each_indented_code_line_carries_its_indentation():
+    """The hook gives each code line its indentation; the stylesheet hangs a wrapped line's
+    continuation beyond it."""
+    sys.path.insert(0, str(ROOT))
+    from scripts import mkdocs_hooks
+
+    def anchor(n: int) -> str:
+        line = f"__codelineno-0-{n}"
+        return f'<a id="{line}" name="{line}" href="#{line}"></a>'
+
+    html = (f'<code><span id="__span-0-1">{anchor(1)}<span class="k">def</span> f():\n</span>'
+            f'<span id="__span-0-2">{anchor(2)}        <span class="k">return</span> 1\n</span>'
+            '<span id="__span-0-3">    x\n</span></code>')
+    done = mkdocs_hooks.on_page_content(html, None, None, None)
+    assert '<span id="__span-0-1"><a id="__codelineno-0-1"' in done
+    assert f'<span id="__span-0-2" style="--indent: 8ch">{anchor(2)}        <' in done
+    assert '<span id="__span-0-3" style="--indent: 4ch">    x' in done
+    assert done.replace(' style="--indent: 8ch"', "").replace(' style="--indent: 4ch"', "") == html
+
+
 def test_source_tabs_show_the_real_code(site):
     html = (site / "ease-of-use" / "index.html").read_text()
     text = re.sub(r"<[^>]+>", "", html)  # highlighting splits code into spans
