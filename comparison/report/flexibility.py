@@ -57,9 +57,9 @@ def flexibility_quotes(result: Result) -> dict[str, str]:
     return {"variants": str(len(result.variants)),
             "scratch_lines": str(result.lines("scratch")),
             "torch_lines": str(result.lines("torch")),
-            "keras_lines_in": (f"**{result.lines('keras')}** in Keras" if keras
+            "keras_lines_in": (f"{result.lines('keras')} in Keras" if keras
                                else "Keras not measured"),
-            "jax_lines_in": (f"**{result.lines('jax')}** in JAX for the "
+            "jax_lines_in": (f"{result.lines('jax')} in JAX for the "
                              f"{plural(len(result.written('jax')), 'variant')} written in it "
                              f"({', '.join(result.written('jax'))}), "
                              f"{result.derivative_lines('jax')} of them gradients by hand"
