@@ -150,8 +150,9 @@ def reproduced(result: Result) -> str:
     within = sum(r.best_of_3 >= r.book for r in rows)
     return (f"In {within} of {plural(len(rows), 'pairing')} of an implementation and a book "
             f"run, the best of three reached the book's figure; the largest gap was "
-            f"{worst.gap_to_book_pp:+.2f} points ({IMPL_NAMES[worst.impl]}, "
-            f"{worst.setting}).")
+            f"{abs(worst.gap_to_book_pp):.2f} points "
+            f"{'below' if worst.gap_to_book_pp < 0 else 'above'} the book's "
+            f"({IMPL_NAMES[worst.impl]}, {worst.setting}).")
 
 
 def profile_note(result: Result) -> str:
