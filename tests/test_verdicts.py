@@ -364,3 +364,14 @@ def test_a_busy_run_says_why_and_shows_the_command_that_reruns_it_as_code():
     assert found.verdict == UNDECIDED and "flagged busy" in found.reason
     assert "`python -m comparison run --only speed --force`" in shown
     assert claims.measured(performance.frameworks_faster({"speed": speed()})).count("`") == 0
+
+
+def test_an_option_at_the_point_both_sweeps_share_counts_once():
+    """Mini-batch 100 × width 30 lies on both sweeps and is timed once: the built-in
+    optimisations verdict counts it once (on the stored run, 9 points, not 12)."""
+    stored = typed_records({"speed": fixture_record("speed")})["speed"]
+    both = [c for c in stored.comparisons if c.first.compiled and c.second.impl == c.first.impl]
+    points = {(c.a, c.batch_size, c.width) for c in both}
+    assert len(both) > len(points) == len(stored.options())
+    number = performance.built_in_optimisations({"speed": stored}).number
+    assert f"of {len(points)} points" in number

@@ -387,9 +387,14 @@ class Result:
                 and (c.first, c.second) == (a, b)]
 
     def options(self) -> list[Comparison]:
-        """Each built-in option (a compiled path) against the same library without it."""
-        return [c for c in self.comparisons or ()
-                if c.first.compiled and c.second.impl == c.first.impl]
+        """Each built-in option (a compiled path) against the same library without it, each
+        point once: the two sweeps share a point (mini-batch 100, width 30), timed once, and
+        counted twice it would weigh twice in a verdict's tally."""
+        found = {}
+        for c in self.comparisons or ():
+            if c.first.compiled and c.second.impl == c.first.impl:
+                found.setdefault((c.a, c.sweep == "conv", c.batch_size, c.width), c)
+        return list(found.values())
 
     def crossover(self, sweep: str, a: str, b: str) -> Crossover | None:
         """The crossover of path ``a`` (a label) against ``b`` along ``sweep``, if found."""
