@@ -290,6 +290,9 @@ def test_the_old_gpu_record_reads_back_renders_and_says_it_has_no_intervals():
     assert "(min–max" in report.speed_sweep(result, "batch")
     quotes = gpu.gpu_quotes(recorded)
     assert "old protocol" in quotes["protocol"] and "(median)" in quotes["best"]
+    points = {(r["batch_size"], r["width"]) for r in record["rows"] if "CUDA" in r["path"]
+              and r["path"].startswith("torch")}
+    assert quotes["faster_at"].endswith(f" of {len(points)}"), "the shared point counts once"
     note = quotes["cpu_rows_note"]
     assert "width 3000" in note and "16 intra-op threads" in note and "unexplained" in note
     assert [figure for figure, _ in report.figures(result)] == ["speed-batch", "speed-width"]

@@ -148,18 +148,28 @@ def torch_speedups(result: Result) -> list[Speedup]:
     return [f for f in gpu_speedups(result) if f.gpu.timed.impl == "torch"]
 
 
+def each_point(found: list[Speedup]) -> list[Speedup]:
+    """``found`` with each point once: the two sweeps share one (mini-batch 100, width 30),
+    timed once; counted twice it would weigh twice in a tally."""
+    once = {}
+    for f in found:
+        once.setdefault((f.batch_size, f.width), f)
+    return list(once.values())
+
+
 def gpu_quotes(recorded: Recorded) -> dict[str, str]:
     found = torch_speedups(recorded.result)
     best, worst = max(found, key=lambda f: f.speedup), min(found, key=lambda f: f.speedup)
     p = recorded.provenance
     batch, width = _gpu_ahead_from(found, "batch"), _gpu_ahead_from(found, "width")
     step = worst.gpu.median_s / worst.gpu.examples * worst.batch_size
-    faster = sum(o == stats.FASTER for o in _outcomes(found))
+    points = each_point(found)
+    faster = sum(o == stats.FASTER for o in _outcomes(points))
     return {
         "gpu": text(recorded.result.config.gpu), "torch": text(p["torch"]),
         "date": text(p["date_utc"][:10]),
         "cpu": f"{text(p['cpu'])} with {text(p['logical_cpus'])} logical CPUs",
-        "faster_at": f"{faster} of {len(found)}",
+        "faster_at": f"{faster} of {len(points)}",
         "ahead_from_batch": f"from mini-batch {batch}" if batch else "at no mini-batch measured",
         "ahead_from_width": f"from width {width}" if width else "at no width measured",
         "best": f"{_speedup_text(best)} at {_point(best)}",
@@ -177,9 +187,10 @@ def jax_on_gpu(recorded: Recorded) -> str:
     """Whether the record timed JAX on the GPU (and where it beat the CPU), or why not."""
     found = [f for f in gpu_speedups(recorded.result) if f.gpu.timed.impl == "jax"]
     if found:
-        faster = sum(o == stats.FASTER for o in _outcomes(found))
+        points = each_point(found)
+        faster = sum(o == stats.FASTER for o in _outcomes(points))
         return (f"JAX on the GPU is in the record too (the jax CUDA float32 rows): it beat "
-                f"the fastest CPU path at {faster} of {len(found)} points.")
+                f"the fastest CPU path at {faster} of {len(points)} points.")
     why = ("the record was made without JAX installed" if not recorded.provenance.get("jax")
            else "the JAX installed there had no CUDA build")
     return f"JAX on the GPU was **not measured**: {why}."

@@ -107,14 +107,19 @@ class Agreement:
         return sum({x.outcome, y.outcome} == {FASTER, SLOWER} for x, y in self.disjoint)
 
 
-def _key(c: Comparison) -> tuple:
-    return c.sweep, c.a, c.b, c.batch_size, c.width
+def _each_point(result: Result) -> dict[tuple, Comparison]:
+    """A run's comparisons by what they compare and where, each once: the two sweeps share a
+    point (mini-batch 100, width 30), timed once."""
+    found = {}
+    for c in result.comparisons or ():
+        found.setdefault((c.a, c.b, c.sweep == "conv", c.batch_size, c.width), c)
+    return found
 
 
 def agreement_of(a: Result, b: Result) -> Agreement:
     """How far the speed comparisons of ``a`` and ``b`` agree (``Agreement``)."""
-    theirs = {_key(c): c for c in b.comparisons or ()}
-    pairs = [(c, theirs[_key(c)]) for c in a.comparisons or () if _key(c) in theirs]
+    theirs = _each_point(b)
+    pairs = [(c, theirs[key]) for key, c in _each_point(a).items() if key in theirs]
     return Agreement(both=len(pairs),
                      same_outcome=sum(x.outcome == y.outcome for x, y in pairs),
                      same_side=sum(side_of(x) == side_of(y) for x, y in pairs),

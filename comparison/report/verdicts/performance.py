@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
 from comparison.experiments.speed.paths import SWEEP_KEYS, TimedPath, plain
 from comparison.experiments.speed.result import Comparison, Result
-from comparison.report.gpu import torch_speedups
+from comparison.report.gpu import each_point, torch_speedups
 from comparison.report.markdown import ratio_text
 from comparison.report.speed.products import Throughput, best_throughput
 from comparison.report.verdicts import (
@@ -239,7 +239,7 @@ def gpu(records: Records) -> Judgement:
     if gate := speed_gate(result):
         return undecided(gate, number)
     sides = {id(f): side(1 / f.speedup, 1 / f.high, 1 / f.low, f.coverage) for f in found}
-    tally = Tally.of(sides.values())
+    tally = Tally.of(sides[id(f)] for f in each_point(found))
     tops = [max((f for f in found if f.sweep == s), key=lambda f: f.gpu.along(s))
             for s in SWEEP_KEYS if any(f.sweep == s for f in found)]
     number += f"; GPU {tally.text()}"
