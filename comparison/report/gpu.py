@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from comparison import stats
 from comparison.experiments.speed import train_flops_per_example
 from comparison.experiments.speed.paths import PATHS, SWEEP_KEYS
-from comparison.experiments.speed.result import Result, Row
+from comparison.experiments.speed.result import Result, Row, each_point
 from comparison.report.markdown import markdown_table, ratio_text, text
 from comparison.report.speed import OLD_PROTOCOL, OUTCOME_WORDS, trust_flags
 from comparison.results.typed import Recorded
@@ -42,6 +42,11 @@ class Speedup:
     def ratio(self) -> float:
         """The speed-up, as ``ratio_text`` reads a ratio."""
         return self.speedup
+
+    @property
+    def point(self) -> tuple[int, int]:
+        """Where, whichever sweep it lies on (``speed.result.each_point``)."""
+        return self.batch_size, self.width
 
 
 def gpu_speedups(result: Result) -> list[Speedup]:
@@ -146,15 +151,6 @@ def torch_speedups(result: Result) -> list[Speedup]:
     """PyTorch's rows of ``gpu_speedups``: the claim is about PyTorch (JAX, our addition, is
     shown beside it and moves no verdict)."""
     return [f for f in gpu_speedups(result) if f.gpu.timed.impl == "torch"]
-
-
-def each_point(found: list[Speedup]) -> list[Speedup]:
-    """``found`` with each point once: the two sweeps share one (mini-batch 100, width 30),
-    timed once; counted twice it would weigh twice in a tally."""
-    once = {}
-    for f in found:
-        once.setdefault((f.batch_size, f.width), f)
-    return list(once.values())
 
 
 def gpu_quotes(recorded: Recorded) -> dict[str, str]:

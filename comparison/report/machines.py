@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
 from comparison.experiments.speed.paths import TimedPath
-from comparison.experiments.speed.result import Comparison, Result
+from comparison.experiments.speed.result import Comparison, Result, each_point
 from comparison.report.figures import COLOURS, LABELS, new_figure
 from comparison.report.markdown import markdown_table, plural, text
 from comparison.report.verdicts import Claim, Judgement, Records, performance
@@ -107,19 +107,12 @@ class Agreement:
         return sum({x.outcome, y.outcome} == {FASTER, SLOWER} for x, y in self.disjoint)
 
 
-def _each_point(result: Result) -> dict[tuple, Comparison]:
-    """A run's comparisons by what they compare and where, each once: the two sweeps share a
-    point (mini-batch 100, width 30), timed once."""
-    found = {}
-    for c in result.comparisons or ():
-        found.setdefault((c.a, c.b, c.sweep == "conv", c.batch_size, c.width), c)
-    return found
-
-
 def agreement_of(a: Result, b: Result) -> Agreement:
-    """How far the speed comparisons of ``a`` and ``b`` agree (``Agreement``)."""
-    theirs = _each_point(b)
-    pairs = [(c, theirs[key]) for key, c in _each_point(a).items() if key in theirs]
+    """How far the speed comparisons of ``a`` and ``b`` agree (``Agreement``), each point
+    once."""
+    theirs = {c.point: c for c in each_point(b.comparisons or ())}
+    pairs = [(c, theirs[c.point]) for c in each_point(a.comparisons or ())
+             if c.point in theirs]
     return Agreement(both=len(pairs),
                      same_outcome=sum(x.outcome == y.outcome for x, y in pairs),
                      same_side=sum(side_of(x) == side_of(y) for x, y in pairs),

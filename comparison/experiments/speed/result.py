@@ -17,7 +17,9 @@ of the stored JSON, each read as a list of fields; splitting it would scatter on
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from comparison.experiments.harness.state import Cpus, Load, TimedThreads
 from comparison.experiments.speed.paths import PATHS, POINT_KEYS, TimedPath
@@ -143,6 +145,23 @@ class Comparison(AtPoint):
     @property
     def second(self) -> TimedPath:
         return PATHS[self.b]
+
+    @property
+    def point(self) -> tuple:
+        """What is compared where, whichever sweep it lies on (``each_point``)."""
+        return self.a, self.b, self.sweep == "conv", self.batch_size, self.width
+
+
+Pointed = TypeVar("Pointed")  # anything with a ``point``: a Comparison, a GPU Speedup
+
+
+def each_point(found: Iterable[Pointed]) -> list[Pointed]:
+    """``found`` with each ``point`` once, in order: the two sweeps share a point (mini-batch
+    100, width 30), timed once; counted twice it would weigh twice in a tally."""
+    once = {}
+    for item in found:
+        once.setdefault(item.point, item)
+    return list(once.values())
 
 
 @dataclass(frozen=True)
@@ -388,13 +407,9 @@ class Result:
 
     def options(self) -> list[Comparison]:
         """Each built-in option (a compiled path) against the same library without it, each
-        point once: the two sweeps share a point (mini-batch 100, width 30), timed once, and
-        counted twice it would weigh twice in a verdict's tally."""
-        found = {}
-        for c in self.comparisons or ():
-            if c.first.compiled and c.second.impl == c.first.impl:
-                found.setdefault((c.a, c.sweep == "conv", c.batch_size, c.width), c)
-        return list(found.values())
+        point once (``each_point``)."""
+        return each_point(c for c in self.comparisons or ()
+                          if c.first.compiled and c.second.impl == c.first.impl)
 
     def crossover(self, sweep: str, a: str, b: str) -> Crossover | None:
         """The crossover of path ``a`` (a label) against ``b`` along ``sweep``, if found."""

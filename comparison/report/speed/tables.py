@@ -76,12 +76,10 @@ def speed_conv(result: Result) -> str:
 
 def speed_options(result: Result) -> str:
     """Each built-in option against the same library without it, and what it cost to start."""
-    rows, seen = [], set()
-    for c in result.options():
-        point = (c.first, c.batch_size, c.width)
-        if c.sweep not in ("batch", "width") or point in seen:
-            continue  # (a point on both sweeps is shown once)
-        seen.add(point)
+    rows = []
+    for c in result.options():  # each point once
+        if c.sweep not in ("batch", "width"):
+            continue
         row = result.row(c.first, c.sweep, batch_size=c.batch_size, width=c.width)
         rows.append([text(c.a), f"{c.batch_size} x {c.width}", _settings(row),
                      f"{row.first_batch_seconds:.1f}", verdict_text(c)])

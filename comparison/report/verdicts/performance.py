@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from comparison.experiments.speed.paths import PATHS as TIMED_PATHS
 from comparison.experiments.speed.paths import SWEEP_KEYS, TimedPath, plain
-from comparison.experiments.speed.result import Comparison, Result
-from comparison.report.gpu import each_point, torch_speedups
+from comparison.experiments.speed.result import Comparison, Result, each_point
+from comparison.report.gpu import torch_speedups
 from comparison.report.markdown import ratio_text
 from comparison.report.speed.products import Throughput, best_throughput
 from comparison.report.verdicts import (
@@ -119,11 +119,7 @@ def comparisons(speed: Result, sweep: str, a: TimedPath, b: TimedPath) -> list[C
 def every_point(speed: Result, path: TimedPath, base: TimedPath = SCRATCH) -> list[Comparison]:
     """``path`` against the NumPy code ``base`` at every point timed, each point once (the two
     sweeps share a point)."""
-    found = {}
-    for sweep in SWEEPS:
-        for c in comparisons(speed, sweep, path, base):
-            found.setdefault((sweep == "conv", c.batch_size, c.width), c)
-    return list(found.values())
+    return each_point(c for sweep in SWEEPS for c in comparisons(speed, sweep, path, base))
 
 
 def _point(c: Comparison) -> str:
